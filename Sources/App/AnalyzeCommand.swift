@@ -1,0 +1,180 @@
+import FalconerCore
+import Foundation
+
+/// `falconer analyze`: streams every input through split -> parse -> decode -> analyse -> render -> write.
+struct AnalyzeCommand {
+    let options: AnalyzeOptions
+
+    /// Counts for the closing summary and the exit code.
+    struct Counts {
+        var reports = 0
+        var telemetry = 0
+        var statusLines = 0
+        var skippedBelowMinimum = 0
+        var errors = 0
+        var incidents = 0
+    }
+
+    func run() throws(CLIError) -> Int32 {
+        let loaded = try options.knowledge.load()
+        for diagnostic in loaded.diagnostics { warn("warning: \(diagnostic)") }
+        let knowledge = loaded.knowledge
+        let output = try OutputWriter(directory: options.outDirectory)
+        let lanes = (0..<max(1, options.jobs)).map { _ in
+            Lane(
+                knowledge: knowledge, format: options.format, minimum: options.minimumPriority,
+                maxValueBytes: options.maxValueBytes, keepReports: options.incidents)
+        }
+        let processor = BatchProcessor(lanes: lanes)
+        var incidents = options.incidents ? IncidentSession(settings: options.incidentSettings, knowledge: knowledge, format: options.format) : nil
+        var counts = Counts()
+        var missingInput = false
+        let progress = Progress(enabled: options.showProgress && isatty(STDERR_FILENO) == 1)
+        var markdownSeparatorNeeded = false
+
+        func handle(_ outcomes: [Outcome]) throws(CLIError) {
+            for outcome in outcomes {
+                switch outcome {
+                case .report(let report, let rendered):
+                    counts.reports += 1
+                    if incidents != nil {
+                        try incidents?.add(report, output: output)
+                        continue
+                    }
+                    if options.format == .markdown && options.outDirectory == nil && markdownSeparatorNeeded {
+                        try output.write(report: Array("\n".utf8), alert: report.alert, fileExtension: "md")
+                    }
+                    markdownSeparatorNeeded = true
+                    try output.write(report: rendered, alert: report.alert, fileExtension: options.format == .json ? "json" : "md")
+                case .telemetry(let telemetry, let rendered):
+                    counts.telemetry += 1
+                    if incidents != nil {
+                        incidents?.add(telemetry)
+                        if options.format == .markdown { continue }
+                    }
+                    try output.write(telemetry: rendered)
+                case .belowMinimum:
+                    counts.skippedBelowMinimum += 1
+                case .failed(let error):
+                    counts.errors += 1
+                    warn(error.description)
+                }
+            }
+        }
+
+        for input in options.inputs {
+            let name = input == "-" ? "<stdin>" : input
+            let fd: Int32
+            if input == "-" {
+                fd = STDIN_FILENO
+            } else {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
+                    warn("\(input): is a directory")
+                    missingInput = true
+                    continue
+                }
+                fd = open(input, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else {
+                    warn("\(input): cannot open (\(String(cString: strerror(errno))))")
+                    missingInput = true
+                    continue
+                }
+            }
+            defer { if fd != STDIN_FILENO { close(fd) } }
+            var splitter = JSONStreamSplitter(maxValueBytes: options.maxValueBytes)
+            var chunk = [UInt8](repeating: 0, count: 1 << 20)
+            var events: [JSONStreamSplitter.Event] = []
+            var batch: [(bytes: [UInt8], origin: String)] = []
+            func drain(final: Bool) throws(CLIError) {
+                for event in events {
+                    switch event {
+                    case .value(let bytes, let line):
+                        batch.append((bytes, "\(name):\(line)"))
+                    case .statusLine:
+                        counts.statusLines += 1
+                    case .malformed(let reason, let line):
+                        // Keep order: process what came before the error first.
+                        try handle(processor.process(batch))
+                        batch.removeAll(keepingCapacity: true)
+                        counts.errors += 1
+                        warn(DecodeError(reason: Self.reason(reason), origin: "\(name):\(line)").description)
+                    }
+                }
+                events.removeAll(keepingCapacity: true)
+                if batch.count >= 2048 || (final && !batch.isEmpty) {
+                    try handle(processor.process(batch))
+                    batch.removeAll(keepingCapacity: true)
+                    progress.update(counts)
+                }
+            }
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    warn("\(name): read failed (\(String(cString: strerror(errno))))")
+                    missingInput = true
+                    break
+                }
+                if count == 0 { break }
+                chunk.withUnsafeBytes { splitter.feed(UnsafeRawBufferPointer(rebasing: $0[0..<count]), into: &events) }
+                try drain(final: false)
+            }
+            splitter.finish(into: &events)
+            try drain(final: true)
+        }
+        if var session = incidents {
+            counts.incidents = try session.finish(output: output)
+            incidents = session
+        }
+        try output.close()
+        progress.finish()
+        var summary = "falconer: \(counts.reports) alert(s) analysed"
+        if options.incidents { summary += " into \(counts.incidents) incident(s)" }
+        summary += ", \(counts.telemetry) telemetry event(s), \(counts.statusLines) status line(s) skipped"
+        if counts.skippedBelowMinimum > 0 { summary += ", \(counts.skippedBelowMinimum) below --min-priority" }
+        summary += ", \(counts.errors) error(s)"
+        warn(summary)
+        if missingInput { return 66 }
+        return counts.errors > 0 ? 65 : 0
+    }
+
+    static func reason(_ reason: JSONStreamSplitter.MalformedReason) -> DecodeError.Reason {
+        switch reason {
+        case .tooLarge(let limit): .tooLarge(limit: limit)
+        case .truncated: .truncated
+        case .strayText: .strayText
+        case .newlineInString: .notJSON("a string is broken by a line break")
+        }
+    }
+}
+
+/// Writes one line to standard error.
+func warn(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// Progress on a terminal: alerts done, alerts per second, errors; rewritten in place at most twice a second.
+final class Progress {
+    private let enabled: Bool
+    private let start = DispatchTime.now()
+    private var last = DispatchTime.now()
+    private var printed = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ counts: AnalyzeCommand.Counts) {
+        guard enabled else { return }
+        let now = DispatchTime.now()
+        guard now.uptimeNanoseconds - last.uptimeNanoseconds > 500_000_000 else { return }
+        last = now
+        let seconds = Double(now.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        let rate = seconds > 0 ? Int(Double(counts.reports) / seconds) : 0
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(counts.reports) alerts, \(rate)/s, \(counts.errors) errors".utf8))
+        printed = true
+    }
+
+    func finish() {
+        if enabled && printed { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}

@@ -1,0 +1,42 @@
+import FalconerCore
+
+/// `analyze --incidents`: feeds analysed alerts to the correlator in input order and writes each incident as it
+/// closes, so memory holds only open incidents.
+struct IncidentSession {
+    private var correlator: Correlator
+    private let attack: AttackCatalog
+    private let format: ReportFormat
+    private var written = 0
+
+    init(settings: IncidentSettings, knowledge: KnowledgeBase, format: ReportFormat) {
+        correlator = Correlator(settings: settings)
+        attack = knowledge.attack
+        self.format = format
+    }
+
+    mutating func add(_ report: Report, output: OutputWriter) throws(CLIError) {
+        for incident in correlator.receive(report) { try write(incident, output: output) }
+    }
+
+    mutating func add(_ telemetry: Telemetry) {
+        correlator.receive(telemetry)
+    }
+
+    /// Closes and writes every open incident; returns how many incidents were written in all.
+    mutating func finish(output: OutputWriter) throws(CLIError) -> Int {
+        for incident in correlator.finish() { try write(incident, output: output) }
+        return written
+    }
+
+    private mutating func write(_ incident: Incident, output: OutputWriter) throws(CLIError) {
+        let view = IncidentView(incident, attack: attack)
+        written += 1
+        var bytes: [UInt8] = []
+        switch format {
+        case .json: JSONIncidentRenderer().render(view, into: &bytes)
+        case .markdown: bytes = Array(((written > 1 ? "\n" : "") + MarkdownIncidentRenderer().render(view)).utf8)
+        }
+        let name = "incident-\(FileNaming.sanitize(incident.id, limit: 40)).\(format == .json ? "json" : "md")"
+        try output.write(named: name, bytes: bytes)
+    }
+}

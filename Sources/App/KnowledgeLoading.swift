@@ -1,0 +1,91 @@
+import BundledKnowledge
+import FalconerCore
+import Foundation
+import YAMLParser
+
+/// Loads the knowledge base: the files compiled into the binary, then the user's `--knowledge` directories (which
+/// add or replace playbooks by rule name), then Falco rules files (`--rules`, or Falco's default paths).
+struct KnowledgeLoading {
+    /// Falco's usual rules locations, read when they exist (unless `--no-default-rules`).
+    static let defaultRulesPaths = ["/etc/falco/falco_rules.yaml", "/etc/falco/falco_rules.local.yaml", "/etc/falco/rules.d"]
+
+    var knowledgeDirectories: [String] = []
+    var rulesPaths: [String] = []
+    var useDefaultRules = true
+
+    struct Loaded {
+        var knowledge: KnowledgeBase
+        var diagnostics: [Diagnostic]
+    }
+
+    func load() throws(CLIError) -> Loaded {
+        let parser = LibYAMLParser()
+        var loader = KnowledgeLoader()
+        for file in BundledKnowledge.files {
+            do {
+                loader.add(path: file.path, text: file.text, documents: try parser.parse(file.text, origin: file.path))
+            } catch {
+                loader.add(path: file.path, text: file.text, documents: [])
+            }
+        }
+        var diagnostics: [Diagnostic] = []
+        for directory in knowledgeDirectories {
+            let files = try yamlFiles(under: directory, option: "--knowledge")
+            for path in files {
+                let text = try read(path)
+                do {
+                    loader.add(path: path, text: text, documents: try parser.parse(text, origin: path))
+                } catch {
+                    diagnostics.append(Diagnostic(file: path, message: "\(error)"))
+                }
+            }
+        }
+        var knowledge = loader.finish()
+        diagnostics += loader.diagnostics
+        var paths: [String] = []
+        for path in rulesPaths { paths += try yamlFiles(under: path, option: "--rules") }
+        if useDefaultRules {
+            for path in Self.defaultRulesPaths where FileManager.default.fileExists(atPath: path) {
+                paths += (try? yamlFiles(under: path, option: "default rules")) ?? []
+            }
+        }
+        for path in paths {
+            let text = try read(path)
+            do {
+                let documents = try parser.parse(text, origin: path)
+                for rule in RulesFileReader.rules(in: documents, file: path, diagnostics: &diagnostics) where !rule.isOverride {
+                    knowledge.rules[rule.name] = rule
+                }
+            } catch {
+                diagnostics.append(Diagnostic(file: path, message: "\(error)"))
+            }
+        }
+        return Loaded(knowledge: knowledge, diagnostics: diagnostics)
+    }
+
+    /// A file, or every `.yaml`/`.yml` file below a directory, sorted.
+    func yamlFiles(under path: String, option: String) throws(CLIError) -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CLIError(reason: .missingInput, message: "\(option) \(path): no such file or directory")
+        }
+        guard isDirectory.boolValue else { return [path] }
+        var files: [String] = []
+        if let walker = FileManager.default.enumerator(atPath: path) {
+            for case let relative as String in walker where relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") {
+                files.append((path as NSString).appendingPathComponent(relative))
+            }
+        }
+        return files.sorted()
+    }
+
+    func read(_ path: String) throws(CLIError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIError(reason: .missingInput, message: "\(path): cannot read the file")
+        }
+        guard let text = String(validating: Array(data), as: UTF8.self) else {
+            throw CLIError(reason: .badData, message: "\(path): not UTF-8 text")
+        }
+        return text
+    }
+}

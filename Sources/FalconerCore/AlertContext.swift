@@ -1,0 +1,102 @@
+/// An alert plus the values Falconer derives from it: facts for conditions, the target, and placeholder values.
+/// Built once per alert; every analysis step reads from it.
+package struct AlertContext: Sendable {
+    package let alert: Alert
+    package let target: Target
+    private let facts: Set<String>
+
+    package static let shells: Set<String> = ["bash", "sh", "zsh", "dash", "ksh", "mksh", "fish", "tcsh", "csh", "ash"]
+    package static let containerRuntimes: Set<String> = [
+        "runc", "crun", "conmon", "containerd-shim", "containerd-shim-runc-v2", "containerd", "dockerd", "docker-init",
+        "youki",
+    ]
+
+    package init(alert: Alert, targetSpec: TargetSpec? = nil) {
+        self.alert = alert
+        self.target = Target.resolve(alert, spec: targetSpec)
+        self.facts = Self.deriveFacts(alert)
+    }
+
+    /// True when the named fact holds (docs/knowledge-base.md, "Facts").
+    package func holds(_ fact: String) -> Bool { facts.contains(fact) }
+
+    /// The alert's login uid when it names a real login (not -1 / 4294967295).
+    package var loginUID: String? {
+        guard let value = alert.integer("user.loginuid"), value >= 0, value != 4_294_967_295 else { return nil }
+        return String(value)
+    }
+
+    /// The value of a field or derived placeholder name, or nil when unknown.
+    package func value(of name: String) -> String? {
+        if let field = alert[name] { return field }
+        switch name {
+        case "hostname": return alert.hostname
+        case "target.pid": return target.pid.map(String.init)
+        case "target.path": return target.path
+        case "target.ip": return target.ip
+        case "target.port": return target.port
+        case "time.iso": return alert.time.map { RFC3339.format($0, fraction: false) }
+        case "time.since": return alert.time.map { RFC3339.formatForJournal($0.adding(seconds: -900)) }
+        case "time.until": return alert.time.map { RFC3339.formatForJournal($0.adding(seconds: 900)) }
+        case "login.uid": return loginUID
+        default: return nil
+        }
+    }
+
+    /// Evaluates a condition; a test on a field the alert does not carry is false.
+    package func evaluate(_ condition: Condition) -> Bool {
+        switch condition {
+        case .fact(let name): return holds(name)
+        case .all(let parts): return parts.allSatisfy { evaluate($0) }
+        case .any(let parts): return parts.contains { evaluate($0) }
+        case .not(let inner): return !evaluate(inner)
+        case .field(let name, let test):
+            let value = self.value(of: name)
+            switch test {
+            case .present(let expected): return (value != nil) == expected
+            case .equals(let expected): return value == expected
+            case .oneOf(let options): return value.map { options.contains($0) } ?? false
+            case .startsWith(let prefixes): return value.map { text in prefixes.contains { text.hasPrefix($0) } } ?? false
+            case .endsWith(let suffixes): return value.map { text in suffixes.contains { text.hasSuffix($0) } } ?? false
+            case .contains(let parts): return value.map { text in parts.contains { text.contains($0) } } ?? false
+            case .greater(let bound): return value.flatMap(Double.init).map { $0 > bound } ?? false
+            case .less(let bound): return value.flatMap(Double.init).map { $0 < bound } ?? false
+            }
+        }
+    }
+
+    private static func deriveFacts(_ alert: Alert) -> Set<String> {
+        var facts: Set<String> = []
+        let containerID = alert["container.id"]
+        if containerID == "host" {
+            facts.insert("on_host")
+        } else if containerID != nil || alert["container.image.repository"] != nil {
+            facts.insert("in_container")
+        }
+        if let tty = alert.integer("proc.tty") {
+            facts.insert(tty != 0 ? "has_tty" : "no_tty")
+        }
+        if let uid = alert.integer("user.uid") {
+            if uid == 0 { facts.insert("is_root") }
+        } else if alert["user.name"] == "root" {
+            facts.insert("is_root")
+        }
+        if let login = alert.integer("user.loginuid") {
+            facts.insert(login >= 0 && login != 4_294_967_295 ? "login_uid_set" : "no_login_uid")
+        }
+        if let parent = alert["proc.pname"] {
+            if shells.contains(parent) { facts.insert("parent_is_shell") }
+            if containerRuntimes.contains(parent) { facts.insert("parent_is_container_runtime") }
+        }
+        if alert["k8s.pod.name"] != nil || alert["k8s.ns.name"] != nil { facts.insert("in_kubernetes") }
+        if alert["container.privileged"] == "true" { facts.insert("privileged_container") }
+        let flags = alert["evt.arg.flags"] ?? ""
+        if flags.contains("EXE_WRITABLE") || flags.contains("EXE_UPPER_LAYER") || flags.contains("EXE_FROM_MEMFD")
+            || alert["proc.is_exe_writable"] == "true" || alert["proc.is_exe_upper_layer"] == "true"
+        {
+            facts.insert("exe_writable")
+        }
+        if alert.isSourceInferred { facts.insert("source_inferred") }
+        return facts
+    }
+}

@@ -1,0 +1,378 @@
+/// Analyses one alert: entities, target, ATT&CK, verdict, investigation, mitigation, tuning. Pure and deterministic:
+/// the same alert and knowledge always give the same report.
+package struct Analyzer: Sendable {
+    package let knowledge: KnowledgeBase
+
+    package init(knowledge: KnowledgeBase) {
+        self.knowledge = knowledge
+    }
+
+    /// Analyses `alert` into a report.
+    package func analyze(_ alert: Alert) -> Report {
+        let playbook = knowledge.playbook(for: alert.rule)
+        let context = AlertContext(alert: alert, targetSpec: playbook?.target)
+        let custom = knowledge.rules[alert.rule]
+        var caveats = decodingCaveats(alert)
+        let attack = mapAttack(alert, playbook: playbook, caveats: &caveats)
+        let verdict = assess(context, playbook: playbook)
+        let entities = extractEntities(context)
+        var skipped = 0
+        let steps = investigation(context, playbook: playbook, skipped: &skipped)
+        let mitigations = mitigations(context, playbook: playbook, skipped: &skipped)
+        if skipped > 0 {
+            caveats.append(
+                "\(skipped) investigation or mitigation step(s) were left out because the alert lacks the values they need.")
+        }
+        if playbook == nil {
+            caveats.append(
+                custom == nil
+                    ? "Falconer has no playbook for this rule; the analysis is generic (tags, fields and event type)."
+                    : "No playbook for this rule; its description and tags come from the rules file \(custom?.file ?? "")."
+            )
+        }
+        var tuning = ExceptionBuilder(knowledge: knowledge).advice(for: context, playbook: playbook)
+        if verdict.assessment == .suspicious || verdict.assessment == .malicious, tuning.exceptionYAML != nil {
+            tuning.notes = "This alert looks \(verdict.assessment.rawValue): confirm it is benign before adding any exception, or the exception will hide the next attack. " + tuning.notes
+        }
+        let recommendations = recommend(context, playbook: playbook)
+        return Report(
+            alert: alert, summary: summarize(context, verdict: verdict), verdict: verdict, entities: entities,
+            attack: attack, investigation: steps, mitigations: mitigations, tuning: tuning,
+            recommendations: recommendations, caveats: caveats,
+            ruleDescription: playbook?.summary ?? custom?.description, benign: playbook?.benign ?? [],
+            playbook: playbook?.rule, playbookVersion: playbook?.version, knowledgeVersion: knowledge.version)
+    }
+
+    // MARK: - Caveats from decoding
+
+    private func decodingCaveats(_ alert: Alert) -> [String] {
+        var caveats: [String] = []
+        if alert.isSourceInferred {
+            caveats.append("The alert carries no `source`; it was inferred as \(alert.source) from the rule name and field names.")
+        }
+        if alert.priority == nil { caveats.append("The alert carries no valid Falco priority.") }
+        if alert.time == nil {
+            caveats.append("The alert carries no usable event time, so time-bounded commands are left out.")
+        } else if let field = alert.timeField, field != "time" {
+            caveats.append("The event time was taken from `\(field)` because `time` was missing or unusable; integer times may have been rounded by tools that passed the alert on.")
+        }
+        let unknown = alert.unknownFields.filter { !$0.hasPrefix("proc.aname[") && !$0.hasPrefix("proc.apid[") }
+        if !unknown.isEmpty {
+            let shown = unknown.prefix(8).joined(separator: ", ")
+            caveats.append("Falco could not resolve \(unknown.count) field(s) (\(shown)\(unknown.count > 8 ? ", ..." : "")), so the analysis has less context.")
+        }
+        for note in alert.notes { caveats.append("Input: \(note).") }
+        return caveats
+    }
+
+    // MARK: - ATT&CK
+
+    private func mapAttack(_ alert: Alert, playbook: Playbook?, caveats: inout [String]) -> [AttackMapping] {
+        var result: [AttackMapping] = []
+        var seen: Set<String> = []
+        let catalog = knowledge.attack
+        func add(_ id: String, _ origin: AttackMapping.Origin, _ note: String?) {
+            guard !seen.contains(id), let technique = catalog.techniques[id] else { return }
+            seen.insert(id)
+            result.append(
+                AttackMapping(
+                    id: id, name: technique.name, fullName: catalog.fullName(of: id) ?? technique.name,
+                    tactics: technique.tactics, origin: origin, note: note))
+        }
+        var invalid: [String] = []
+        for tag in alert.tags {
+            guard let id = Self.techniqueID(inTag: tag) else { continue }
+            if catalog.techniques[id] != nil {
+                add(id, .ruleTag, nil)
+            } else {
+                invalid.append(tag)
+            }
+        }
+        for ref in playbook?.attack ?? [] {
+            add(ref.id, ref.origin == .ruleTag ? .ruleTag : .playbook, ref.note)
+        }
+        if !invalid.isEmpty {
+            caveats.append(
+                "The rule's tag(s) \(invalid.joined(separator: ", ")) are not current ATT&CK Enterprise techniques in Falconer's catalog (\(catalog.version)); they are not shown as facts.")
+        }
+        return result
+    }
+
+    /// The technique id a tag names: `T1055.008`, `T1562-impair-defenses` -> `T1562`; nil for other tags.
+    package static func techniqueID(inTag tag: String) -> String? {
+        let bytes = Array(tag.utf8)
+        guard bytes.count >= 5, bytes[0] == UInt8(ascii: "T"),
+            bytes[1...4].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        else { return nil }
+        var end = 5
+        if bytes.count >= 9, bytes[5] == UInt8(ascii: "."),
+            bytes[6...8].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        {
+            end = 9
+        }
+        if end < bytes.count, bytes[end] != UInt8(ascii: "-") && bytes[end] != UInt8(ascii: "_") { return nil }
+        return String(decoding: bytes[0..<end], as: UTF8.self)
+    }
+
+    /// Tactics named by `mitre_*` tags (kill-chain shortnames), for incidents and reports.
+    package func tactics(fromTags tags: [String]) -> [String] {
+        tags.compactMap { knowledge.attack.tactic(forFalcoTag: $0)?.shortname }
+    }
+
+    // MARK: - Verdict
+
+    private func assess(_ context: AlertContext, playbook: Playbook?) -> Verdict {
+        var reasons: [Reason] = []
+        let alert = context.alert
+        reasons.append(Reason(signal: "base", weight: 20, detail: "A Falco rule matched; every alert starts at 20 points."))
+        let priorityWeight: Int =
+            switch alert.priority {
+            case .emergency: 20
+            case .alert: 18
+            case .critical: 16
+            case .error: 13
+            case .warning: 10
+            case .notice: 6
+            case .informational: 3
+            case .debug: 0
+            case nil: 5
+            }
+        reasons.append(
+            Reason(
+                signal: "falco_priority", weight: priorityWeight,
+                detail: "Falco priority \(alert.priority?.rawValue ?? "unknown") (at most 20 points come from priority)."))
+        // A playbook signal that tests the same fact or field as a generic one replaces it (no double counting).
+        var tested: Set<String> = []
+        for signal in playbook?.signals ?? [] { Self.collectBasis(signal.condition, into: &tested) }
+        for signal in GenericSignals.all where tested.isDisjoint(with: signal.basis) {
+            if let weight = signal.weight(context) {
+                reasons.append(Reason(signal: signal.id, weight: weight, detail: signal.detail(context)))
+            }
+        }
+        for signal in playbook?.signals ?? [] where context.evaluate(signal.condition) {
+            reasons.append(Reason(signal: signal.id, weight: signal.weight, detail: signal.detail))
+        }
+        let total = reasons.reduce(0) { $0 + $1.weight }
+        let score = min(100, max(0, total))
+        let assessment: Verdict.Assessment =
+            score < 30 ? .likelyBenign : score < 50 ? .needsReview : score < 70 ? .suspicious : .malicious
+        let severity: Verdict.Severity =
+            score < 20 ? .info : score < 40 ? .low : score < 60 ? .medium : score < 80 ? .high : .critical
+        return Verdict(assessment: assessment, riskScore: score, severity: severity, reasons: reasons)
+    }
+
+    private static func collectBasis(_ condition: Condition, into set: inout Set<String>) {
+        switch condition {
+        case .fact(let name): set.insert(name)
+        case .field(let name, _): set.insert(name)
+        case .all(let parts), .any(let parts): for part in parts { collectBasis(part, into: &set) }
+        case .not(let inner): collectBasis(inner, into: &set)
+        }
+    }
+
+    // MARK: - Entities
+
+    private func extractEntities(_ context: AlertContext) -> Entities {
+        let alert = context.alert
+        var process: Entities.Process?
+        if alert["proc.name"] != nil || alert["proc.cmdline"] != nil || alert["proc.exepath"] != nil {
+            var ancestors: [(name: String, pid: Int64?)] = []
+            for level in 2...9 {
+                guard let name = alert["proc.aname[\(level)]"] else { break }
+                ancestors.append((name, alert.integer("proc.apid[\(level)]")))
+            }
+            var parent: Entities.Parent?
+            if alert["proc.pname"] != nil || alert["proc.ppid"] != nil || alert["proc.pcmdline"] != nil {
+                parent = Entities.Parent(
+                    name: alert["proc.pname"], pid: alert.integer("proc.ppid"),
+                    exepath: alert["proc.pexepath"] ?? alert["proc.pexe"], cmdline: alert["proc.pcmdline"])
+            }
+            process = Entities.Process(
+                name: alert["proc.name"], pid: alert.integer("proc.pid"),
+                exepath: alert["proc.exepath"] ?? alert["proc.exe"], cmdline: alert["proc.cmdline"],
+                cwd: alert["proc.cwd"], parent: parent, ancestors: ancestors)
+        }
+        var user: Entities.User?
+        if alert["user.name"] != nil || alert["user.uid"] != nil || alert["user.loginuid"] != nil {
+            let login = alert.integer("user.loginuid")
+            user = Entities.User(
+                name: alert["user.name"], uid: alert.integer("user.uid"), loginuid: login,
+                loginname: alert["user.loginname"], attribution: attribution(context, loginuid: login))
+        }
+        var container: Entities.Container?
+        if context.holds("in_container") {
+            var image = alert["container.image.repository"]
+            if let repository = image, let tag = alert["container.image.tag"] { image = "\(repository):\(tag)" }
+            container = Entities.Container(
+                id: alert["container.id"], name: alert["container.name"], image: image ?? alert["container.image"],
+                privileged: alert["container.privileged"].map { $0 == "true" })
+        }
+        var kubernetes: Entities.Kubernetes?
+        if context.holds("in_kubernetes") {
+            kubernetes = Entities.Kubernetes(namespace: alert["k8s.ns.name"], pod: alert["k8s.pod.name"])
+        }
+        let isHost: Bool? = context.holds("on_host") ? true : context.holds("in_container") ? false : nil
+        return Entities(
+            process: process, user: user, container: container, kubernetes: kubernetes, actor: actor(alert),
+            hostname: alert.hostname, isHost: isHost, target: context.target)
+    }
+
+    private func attribution(_ context: AlertContext, loginuid: Int64?) -> String? {
+        guard let loginuid else { return nil }
+        let name = context.alert["user.name"] ?? "the effective user"
+        if loginuid < 0 || loginuid == 4_294_967_295 {
+            return "No login session is behind this process (login uid unset): it was started by a service, a container runtime or `kubectl exec`, not by someone who logged in to the host."
+        }
+        if let uid = context.alert.integer("user.uid"), uid == loginuid {
+            return "The process runs as the same account that logged in (uid \(loginuid))."
+        }
+        return "Login uid \(loginuid) is the account that logged in (audit login uid); it then acted as \(name), for example through sudo or su. Attribute the action to uid \(loginuid)."
+    }
+
+    private func actor(_ alert: Alert) -> Entities.Actor? {
+        let candidates: [(field: String, kind: String, ip: String?)] = [
+            ("ka.user.name", "kubernetes_user", nil), ("ct.user", "aws_identity", "ct.srcip"),
+            ("gcp.user", "gcp_principal", "gcp.callerIP"), ("github.user", "github_user", nil),
+            ("okta.actor.name", "okta_user", "okta.client.ip"),
+        ]
+        for candidate in candidates {
+            guard let name = alert[candidate.field] else { continue }
+            return Entities.Actor(name: name, kind: candidate.kind, sourceIP: candidate.ip.flatMap { alert[$0] })
+        }
+        return nil
+    }
+
+    // MARK: - Investigation and mitigation
+
+    private func investigation(_ context: AlertContext, playbook: Playbook?, skipped: inout Int) -> [RenderedStep] {
+        var steps = playbook?.investigation ?? GenericContent.steps(for: context, snippets: knowledge.snippets)
+        // When the alert lacks the values most playbook steps need, generic steps that do apply fill in.
+        let fillable = steps.filter { Placeholders.fill($0.command, style: .plain, value: context.value(of:)) != nil }
+        if playbook != nil && fillable.count < 3 {
+            steps += GenericContent.steps(for: context, snippets: knowledge.snippets)
+        }
+        var rendered: [RenderedStep] = []
+        var seen: Set<String> = []
+        for step in steps {
+            guard let command = Placeholders.fill(step.command, style: .shell, value: context.value(of:)) else {
+                skipped += 1
+                continue
+            }
+            guard seen.insert(command).inserted else { continue }
+            rendered.append(RenderedStep(title: step.title, command: command, lookFor: step.lookFor, reference: step.reference))
+        }
+        return rendered
+    }
+
+    private func mitigations(_ context: AlertContext, playbook: Playbook?, skipped: inout Int) -> [RenderedMitigation] {
+        var list = playbook?.mitigations ?? GenericContent.mitigations(for: context, snippets: knowledge.snippets)
+        // Container-only advice does not apply on the host, and host-only advice not in a container.
+        list = list.filter { GenericContent.applies($0, to: context) }
+        var rendered: [RenderedMitigation] = []
+        for mitigation in list {
+            var commands: [String] = []
+            var complete = true
+            for command in mitigation.commands {
+                guard let filled = Placeholders.fill(command, style: .shell, value: context.value(of:)) else {
+                    complete = false
+                    break
+                }
+                commands.append(filled)
+            }
+            var config = mitigation.config
+            if let snippet = config {
+                guard let text = Placeholders.fill(snippet.text, style: .yaml, value: context.value(of:)) else {
+                    skipped += 1
+                    continue
+                }
+                config?.text = text
+            }
+            var undo = mitigation.undo
+            if let text = undo {
+                undo = Placeholders.fill(text, style: .shell, value: context.value(of:))
+                if undo == nil { complete = false }
+            }
+            guard complete else {
+                skipped += 1
+                continue
+            }
+            rendered.append(
+                RenderedMitigation(
+                    title: mitigation.title, kind: mitigation.kind.rawValue, isDisruptive: mitigation.isDisruptive,
+                    commands: commands, config: config, undo: undo, reach: mitigation.reach,
+                    reference: mitigation.reference))
+        }
+        return rendered
+    }
+
+    // MARK: - Summary and recommendations
+
+    private func summarize(_ context: AlertContext, verdict: Verdict) -> String {
+        let alert = context.alert
+        var parts: [String] = []
+        let priority = alert.priority.map { " (\($0.rawValue))" } ?? ""
+        var place = ""
+        if context.holds("on_host") {
+            place = " on host \(alert.hostname ?? "(unknown host)"), outside any container"
+        } else if context.holds("in_container") {
+            let name = alert["container.name"] ?? alert["container.id"] ?? "unknown"
+            place = " in container \(name)"
+            if let image = alert["container.image.repository"] { place += " (image \(image))" }
+            if let ns = alert["k8s.ns.name"], let pod = alert["k8s.pod.name"] { place += ", pod \(ns)/\(pod)" }
+            if let host = alert.hostname { place += " on \(host)" }
+        } else if let host = alert.hostname {
+            place = " on \(host)"
+        }
+        parts.append("Falco rule \"\(alert.rule)\"\(priority) fired\(place).")
+        if let name = alert["proc.name"] ?? alert["proc.exepath"] {
+            var sentence = "Process \(name)"
+            if let cmdline = alert["proc.cmdline"], cmdline != name { sentence += " (command line: \(cmdline.prefix(200)))" }
+            if let parent = alert["proc.pname"] { sentence += ", child of \(parent)," }
+            if let user = alert["user.name"] {
+                sentence += " ran as \(user)"
+                if let login = context.loginUID, alert["user.uid"] != login { sentence += " on behalf of login uid \(login)" }
+            }
+            sentence += targetPhrase(context.target)
+            parts.append(sentence + ".")
+        } else if let actor = actor(alert) {
+            var sentence = "\(actor.name)"
+            if let ip = actor.sourceIP { sentence += " (from \(ip))" }
+            if let verb = alert["ka.verb"] { sentence += " made a \(verb) request" } else { sentence += " acted" }
+            sentence += targetPhrase(context.target)
+            if let code = alert["ka.response.code"] { sentence += ", answered \(code)" }
+            parts.append(sentence + ".")
+        }
+        let label = verdict.assessment.rawValue.replacing("_", with: " ")
+        parts.append("Assessment: \(label), risk \(verdict.riskScore)/100 (\(verdict.severity.rawValue)).")
+        return parts.joined(separator: " ")
+    }
+
+    private func targetPhrase(_ target: Target) -> String {
+        switch target.kind {
+        case .process: return target.pid.map { ", targeting process \($0)" } ?? ""
+        case .file: return target.path.map { ", on file \($0.prefix(200))" } ?? ""
+        case .network:
+            guard let ip = target.ip else { return "" }
+            return ", connecting to \(ip)\(target.port.map { ":\($0)" } ?? "")"
+        case .k8sObject:
+            let object = [target.resource, target.namespace, target.name].compactMap { $0 }.joined(separator: " ")
+            return object.isEmpty ? "" : " on \(object)"
+        case .cloudResource: return target.name.map { " on \($0.prefix(200))" } ?? ""
+        case .none: return ""
+        }
+    }
+
+    private func recommend(_ context: AlertContext, playbook: Playbook?) -> [String] {
+        var list = playbook?.recommendations ?? []
+        let alert = context.alert
+        if alert.source == "syscall", alert["proc.pid"] == nil {
+            list.append(
+                "Add proc.pid, proc.ppid, proc.sid and proc.vpgid to Falco's output with `append_output` (falco.yaml) so alerts can be tied to a process and its session.")
+        }
+        if playbook == nil {
+            list.append(
+                "Write a playbook for \"\(alert.rule)\" (docs/knowledge-base.md) so its alerts get rule-specific signals, steps and tuning.")
+        }
+        return list
+    }
+}

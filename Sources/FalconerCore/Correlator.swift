@@ -1,0 +1,299 @@
+/// Groups analysed alerts into incidents by shared entities within an event-time window (docs/incidents.md).
+/// A pure state machine: it reads only the alerts' own event times, so a replay from a file and a live feed agree.
+/// Callers get back the incidents that closed; `finish` closes the rest.
+package struct Correlator: Sendable {
+    package let settings: IncidentSettings
+    private var open: [String: Incident] = [:]
+    /// Join key -> incident id.
+    private var keyIndex: [String: String] = [:]
+    private var storms: [String: StormState] = [:]
+    /// The latest event time seen: the correlator's clock.
+    private var watermark: EventTime?
+    private var lastSweep: EventTime?
+    private var telemetry: [Telemetry] = []
+    private let window: Int64
+    private let maxSpan: Int64
+
+    private struct StormState {
+        var windowStart: EventTime?
+        var count: Int
+        var incidentID: String?
+        var lastSeen: EventTime?
+    }
+
+    package init(settings: IncidentSettings = IncidentSettings()) {
+        self.settings = settings
+        window = settings.idleWindowSeconds * 1_000_000_000
+        maxSpan = settings.maxSpanSeconds * 1_000_000_000
+    }
+
+    package var openCount: Int { open.count }
+
+    /// Records a Falco telemetry event; those with drops become caveats of incidents on the same host and time.
+    package mutating func receive(_ event: Telemetry) {
+        guard event.isCaveat else { return }
+        telemetry.append(event)
+        if telemetry.count > 1000 { telemetry.removeFirst(telemetry.count - 1000) }
+    }
+
+    /// Adds one analysed alert; returns the incidents this closed (idle, too long, or over the open limit).
+    package mutating func receive(_ report: Report) -> [Incident] {
+        let alert = report.alert
+        let time = alert.time ?? watermark
+        if let time, watermark.map({ time > $0 }) ?? true { watermark = time }
+        var closed = sweep()
+
+        let keys = JoinKeys.keys(for: alert)
+        let fingerprint = Fingerprint.of(alert)
+        let stormKey = Fingerprint.stormKey(of: alert)
+
+        // Storms: a rule and workload over the threshold within the window is summarised, not reported one by one.
+        if let stormID = stormIncident(for: stormKey, alert: alert, time: time, closed: &closed) {
+            open[stormID]?.alertCount += 1
+            touch(stormID, time)
+            if var incident = open[stormID], let index = incident.storms.firstIndex(where: { $0.rule == alert.rule }) {
+                Self.addToStorm(&incident.storms[index], alert: alert, time: time)
+                open[stormID] = incident
+            }
+            return closed
+        }
+
+        // Which open incidents share a key with this alert?
+        var matches: [(id: String, key: JoinKeys.Key)] = []
+        for key in keys where key.lookup {
+            guard let id = keyIndex[key.value], let incident = open[id] else { continue }
+            if let time, let first = incident.firstSeen, time.nanoseconds - first.nanoseconds > maxSpan { continue }
+            if !matches.contains(where: { $0.id == id }) { matches.append((id, key)) }
+        }
+        let id: String
+        let reason: String
+        if let first = matches.first {
+            id = first.id
+            reason = first.key.reason
+            for other in matches.dropFirst() { merge(other.id, into: id, reason: other.key.reason) }
+        } else {
+            id = Self.incidentID(alert: alert, fingerprint: fingerprint)
+            if open[id] != nil {
+                // The same first alert twice (a replayed duplicate): keep joining the existing incident.
+            } else {
+                open[id] = Incident(id: id)
+            }
+            reason = "first alert"
+        }
+        add(report, fingerprint: fingerprint, reason: reason, to: id, time: time)
+        for key in keys where key.register { keyIndex[key.value] = id }
+        open[id]?.keys.formUnion(keys.filter { $0.register }.map { $0.value })
+        if let stormKey {
+            open[id]?.stormKeys.insert(stormKey)
+            countForStorm(stormKey, incidentID: id, time: time)
+        }
+        if open.count > settings.maxOpenIncidents, let oldest = leastRecentlyActive() {
+            closed.append(close(oldest))
+        }
+        return closed
+    }
+
+    /// Closes every incident idle at `time`.
+    package mutating func expire(at time: EventTime) -> [Incident] {
+        if watermark.map({ time > $0 }) ?? true { watermark = time }
+        lastSweep = nil
+        return sweep()
+    }
+
+    /// Closes every open incident, in first-seen order.
+    package mutating func finish() -> [Incident] {
+        let ids = open.values.sorted { lhs, rhs in
+            let left = lhs.firstSeen?.nanoseconds ?? .max
+            let right = rhs.firstSeen?.nanoseconds ?? .max
+            return left != right ? left < right : lhs.id < rhs.id
+        }.map(\.id)
+        return ids.map { close($0) }
+    }
+
+    // MARK: - Internals
+
+    private mutating func add(_ report: Report, fingerprint: String, reason: String, to id: String, time: EventTime?) {
+        guard var incident = open[id] else { return }
+        incident.alertCount += 1
+        if let index = incident.fingerprints[fingerprint] {
+            incident.members[index].count += 1
+            if let time {
+                if incident.members[index].firstSeen.map({ time < $0 }) ?? true { incident.members[index].firstSeen = time }
+                if incident.members[index].lastSeen.map({ time > $0 }) ?? true { incident.members[index].lastSeen = time }
+            }
+        } else if incident.members.count >= settings.maxMembers {
+            incident.overflow += 1
+        } else {
+            let member = IncidentMember(
+                id: report.alert.uuid ?? Self.memberID(report.alert, fingerprint: fingerprint), report: report,
+                fingerprint: fingerprint, count: 1, firstSeen: time, lastSeen: time, reason: reason,
+                tactics: Self.tactics(of: report))
+            incident.fingerprints[fingerprint] = incident.members.count
+            incident.members.append(member)
+        }
+        open[id] = incident
+        touch(id, time)
+    }
+
+    private mutating func touch(_ id: String, _ time: EventTime?) {
+        guard let time else { return }
+        if open[id]?.firstSeen.map({ time < $0 }) ?? true { open[id]?.firstSeen = time }
+        if open[id]?.lastSeen.map({ time > $0 }) ?? true { open[id]?.lastSeen = time }
+    }
+
+    private mutating func merge(_ source: String, into target: String, reason: String) {
+        guard source != target, let from = open.removeValue(forKey: source), var into = open[target] else { return }
+        for var member in from.members {
+            if let index = into.fingerprints[member.fingerprint] {
+                into.members[index].count += member.count
+                continue
+            }
+            guard into.members.count < settings.maxMembers else {
+                into.overflow += member.count
+                continue
+            }
+            if member.reason == "first alert" { member.reason = "merged: \(reason)" }
+            into.fingerprints[member.fingerprint] = into.members.count
+            into.members.append(member)
+        }
+        into.alertCount += from.alertCount
+        into.overflow += from.overflow
+        into.storms += from.storms
+        into.keys.formUnion(from.keys)
+        into.stormKeys.formUnion(from.stormKeys)
+        if let first = from.firstSeen, into.firstSeen.map({ first < $0 }) ?? true { into.firstSeen = first }
+        if let last = from.lastSeen, into.lastSeen.map({ last > $0 }) ?? true { into.lastSeen = last }
+        for key in from.keys { keyIndex[key] = target }
+        for (key, state) in storms where state.incidentID == source { storms[key]?.incidentID = target }
+        open[target] = into
+    }
+
+    private mutating func countForStorm(_ key: String, incidentID: String, time: EventTime?) {
+        var state = storms[key] ?? StormState(windowStart: time, count: 0, incidentID: nil, lastSeen: time)
+        if let time, let start = state.windowStart, time.nanoseconds - start.nanoseconds > window {
+            state = StormState(windowStart: time, count: 0, incidentID: nil, lastSeen: time)
+        }
+        state.count += 1
+        state.lastSeen = time ?? state.lastSeen
+        storms[key] = state
+    }
+
+    /// When `key` is over the threshold, returns the storm's incident (creating it and folding in the open
+    /// incidents that hold nothing but this storm's alerts).
+    private mutating func stormIncident(for key: String?, alert: Alert, time: EventTime?, closed: inout [Incident]) -> String? {
+        guard let key, var state = storms[key] else { return nil }
+        if let time, let start = state.windowStart, time.nanoseconds - start.nanoseconds > window {
+            storms[key] = nil
+            return nil
+        }
+        guard state.count >= settings.stormThreshold else { return nil }
+        if let id = state.incidentID, open[id]?.storms.isEmpty == false { return id }
+        // The storm starts now: collect the pure-noise incidents of this key into one.
+        let noise = open.values.filter { $0.stormKeys == [key] && $0.members.allSatisfy { $0.report.alert.rule == alert.rule } }
+            .sorted { ($0.firstSeen?.nanoseconds ?? .max, $0.id) < ($1.firstSeen?.nanoseconds ?? .max, $1.id) }
+        let stormID = noise.first?.id ?? Self.incidentID(alert: alert, fingerprint: "storm|" + key)
+        if open[stormID] == nil { open[stormID] = Incident(id: stormID) }
+        var summary = StormSummary(
+            rule: alert.rule, workload: Fingerprint.workload(of: alert), count: 0, pods: [], containers: [], hosts: [],
+            firstSeen: nil, lastSeen: nil)
+        for incident in noise {
+            for member in incident.members {
+                Self.addToStorm(&summary, alert: member.report.alert, time: member.firstSeen)
+                summary.count += member.count - 1
+                if let last = member.lastSeen, summary.lastSeen.map({ last > $0 }) ?? true { summary.lastSeen = last }
+            }
+            if incident.id != stormID { merge(incident.id, into: stormID, reason: "same storm (\(alert.rule))") }
+        }
+        // One example alert of the storm stays a member; the summary stands for the rest.
+        if var storm = open[stormID] {
+            var keptExample = false
+            storm.members = storm.members.filter { member in
+                guard member.report.alert.rule == alert.rule else { return true }
+                defer { keptExample = true }
+                return !keptExample
+            }
+            storm.fingerprints = [:]
+            for (index, member) in storm.members.enumerated() { storm.fingerprints[member.fingerprint] = index }
+            open[stormID] = storm
+        }
+        open[stormID]?.storms.append(summary)
+        state.incidentID = stormID
+        storms[key] = state
+        return stormID
+    }
+
+    private static func addToStorm(_ storm: inout StormSummary, alert: Alert, time: EventTime?) {
+        storm.count += 1
+        if let ns = alert["k8s.ns.name"], let pod = alert["k8s.pod.name"], storm.pods.count < 1000 { storm.pods.insert("\(ns)/\(pod)") }
+        if let container = alert["container.id"], container != "host", storm.containers.count < 1000 { storm.containers.insert(container) }
+        if let host = alert.hostname, storm.hosts.count < 1000 { storm.hosts.insert(host) }
+        if let time {
+            if storm.firstSeen.map({ time < $0 }) ?? true { storm.firstSeen = time }
+            if storm.lastSeen.map({ time > $0 }) ?? true { storm.lastSeen = time }
+        }
+    }
+
+    private mutating func sweep() -> [Incident] {
+        guard let watermark else { return [] }
+        // Sweeping every alert would be O(open incidents); once per 10 s of event time is enough.
+        if let last = lastSweep, watermark.nanoseconds - last.nanoseconds < 10_000_000_000 { return [] }
+        lastSweep = watermark
+        let idle = open.values.filter { incident in
+            guard let last = incident.lastSeen else { return false }
+            return watermark.nanoseconds - last.nanoseconds > window
+        }.sorted { ($0.firstSeen?.nanoseconds ?? .max, $0.id) < ($1.firstSeen?.nanoseconds ?? .max, $1.id) }
+        let closed = idle.map { close($0.id) }
+        storms = storms.filter { _, state in
+            guard let last = state.lastSeen else { return true }
+            return watermark.nanoseconds - last.nanoseconds <= window
+        }
+        return closed
+    }
+
+    private func leastRecentlyActive() -> String? {
+        open.values.min { ($0.lastSeen?.nanoseconds ?? .min, $0.id) < ($1.lastSeen?.nanoseconds ?? .min, $1.id) }?.id
+    }
+
+    private mutating func close(_ id: String) -> Incident {
+        guard var incident = open.removeValue(forKey: id) else { return Incident(id: id) }
+        for key in incident.keys where keyIndex[key] == id { keyIndex[key] = nil }
+        let hosts = Set(incident.members.compactMap { $0.report.alert.hostname })
+        for event in telemetry {
+            guard let host = event.hostname, hosts.contains(host) || hosts.isEmpty else { continue }
+            if let time = event.time, let first = incident.firstSeen, let last = incident.lastSeen {
+                guard time.nanoseconds >= first.nanoseconds - window, time.nanoseconds <= last.nanoseconds + window else { continue }
+            }
+            let counters = event.counters.map { "\($0.name)=\($0.value)" }.joined(separator: ", ")
+            incident.caveats.append(
+                "Falco reported dropped events on \(host) at \(event.timeText ?? "an unknown time") (\(counters)): alerts of this incident may be missing.")
+        }
+        return incident
+    }
+
+    // MARK: - Ids
+
+    static func incidentID(alert: Alert, fingerprint: String) -> String {
+        var hash = FNV1a()
+        hash.add(fingerprint)
+        hash.add(alert.time.map { String($0.nanoseconds) } ?? alert.timeText ?? "")
+        return "inc-" + hash.hex.prefix(12)
+    }
+
+    static func memberID(_ alert: Alert, fingerprint: String) -> String {
+        var hash = FNV1a()
+        hash.add(fingerprint)
+        hash.add(alert.timeText ?? "")
+        for name in alert.fieldOrder { hash.add(name + "=" + (alert[name] ?? "")) }
+        return "fa-" + hash.hex
+    }
+
+    static func tactics(of report: Report) -> [String] {
+        var tactics: [String] = []
+        for mapping in report.attack { for tactic in mapping.tactics where !tactics.contains(tactic) { tactics.append(tactic) } }
+        for tag in report.alert.tags where tag.hasPrefix("mitre_") {
+            let tactic = String(tag.dropFirst(6).map { $0 == "_" ? "-" : $0 })
+            if !tactics.contains(tactic) { tactics.append(tactic) }
+        }
+        return tactics
+    }
+}

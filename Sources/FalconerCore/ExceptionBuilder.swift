@@ -1,0 +1,83 @@
+/// Builds the Falco exception for an alert: the playbook's field choice filled with the alert's values, scoped to
+/// where it happened, and written as a rules-file snippet Falco accepts (`override: exceptions: append`).
+package struct ExceptionBuilder: Sendable {
+    let knowledge: KnowledgeBase
+
+    package init(knowledge: KnowledgeBase) { self.knowledge = knowledge }
+
+    private static let locationFields: Set<String> = [
+        "container.image.repository", "container.id", "k8s.ns.name", "container.name", "ka.target.namespace",
+    ]
+
+    package func advice(for context: AlertContext, playbook: Playbook?) -> TuningAdvice {
+        let alert = context.alert
+        let spec = playbook?.tuning.exception ?? genericSpec(for: alert)
+        var notes = playbook?.tuning.notes.trimmingSpaces ?? ""
+        guard let spec else {
+            return TuningAdvice(exceptionYAML: nil, macro: playbook?.tuning.macro, notes: notes)
+        }
+        var chosen: [(field: String, comp: String, value: String)] = []
+        var dropped: [String] = []
+        for field in spec.fields {
+            if let fixed = field.fixedValue {
+                chosen.append((field.field, field.comp, fixed))
+            } else if let value = alert[field.field] {
+                chosen.append((field.field, field.comp, value))
+            } else {
+                dropped.append(field.field)
+            }
+        }
+        // Syscall exceptions are scoped to where the alert happened unless the playbook already chose a place.
+        if alert.source == "syscall", !chosen.contains(where: { Self.locationFields.contains($0.field) }) {
+            if let repository = alert["container.image.repository"], context.holds("in_container") {
+                chosen.append(("container.image.repository", "=", repository))
+            } else if context.holds("on_host") {
+                chosen.append(("container.id", "=", "host"))
+            }
+        }
+        let actorCount = chosen.filter { !Self.locationFields.contains($0.field) && $0.field != "proc.tty" }.count
+        guard chosen.count >= 2, actorCount >= 1, !(chosen.count == 1 && chosen[0].field == "proc.name") else {
+            let missing = dropped.isEmpty ? "" : " (missing: \(dropped.joined(separator: ", ")))"
+            notes = (notes.isEmpty ? "" : notes + " ")
+                + "This alert lacks the values to scope an exception narrowly\(missing); a broader one would hide real attacks, so none is proposed."
+            return TuningAdvice(exceptionYAML: nil, macro: playbook?.tuning.macro, notes: notes)
+        }
+        if !dropped.isEmpty {
+            notes = (notes.isEmpty ? "" : notes + " ")
+                + "Left out of the exception because the alert has no value for them: \(dropped.joined(separator: ", "))."
+        }
+        let yaml = Self.render(rule: alert.rule, name: spec.name, fields: chosen)
+        return TuningAdvice(exceptionYAML: yaml, macro: playbook?.tuning.macro, notes: notes)
+    }
+
+    /// Renders the exception as a Falco rules-file snippet; every alert value is YAML-quoted.
+    package static func render(rule: String, name: String, fields: [(field: String, comp: String, value: String)]) -> String {
+        var yaml = "- rule: \(Quoting.yaml(rule))\n"
+        yaml += "  exceptions:\n"
+        yaml += "    - name: \(Quoting.yaml(name))\n"
+        yaml += "      fields: [\(fields.map { Quoting.yaml($0.field) }.joined(separator: ", "))]\n"
+        yaml += "      comps: [\(fields.map { Quoting.yaml($0.comp) }.joined(separator: ", "))]\n"
+        yaml += "      values:\n"
+        yaml += "        - [\(fields.map { Quoting.yaml($0.value) }.joined(separator: ", "))]\n"
+        yaml += "  override:\n"
+        yaml += "    exceptions: append\n"
+        return yaml
+    }
+
+    /// A generic exception for rules without a playbook: the actor's executable or user, plus the place.
+    private func genericSpec(for alert: Alert) -> ExceptionSpec? {
+        let actorFields: [String]
+        switch alert.source {
+        case "syscall": actorFields = ["proc.exepath", "user.name"]
+        case "k8s_audit": actorFields = ["ka.user.name", "ka.target.namespace"]
+        case "aws_cloudtrail": actorFields = ["ct.user", "ct.region"]
+        case "gcp_auditlog": actorFields = ["gcp.user", "gcp.projectId"]
+        case "github": actorFields = ["github.user", "github.repo"]
+        case "okta": actorFields = ["okta.actor.name", "okta.client.ip"]
+        default: return nil
+        }
+        let fields = actorFields.filter { alert[$0] != nil }
+        guard !fields.isEmpty else { return nil }
+        return ExceptionSpec(name: "known_activity", fields: fields.map { ExceptionFieldSpec(field: $0, comp: "=", fixedValue: nil) })
+    }
+}

@@ -1,0 +1,179 @@
+/// Turns a parsed alert document into an `Alert` (or `Telemetry` for Falco internal events), normalising what real
+/// alerts get wrong: missing `source`, unknown values, several spellings of the event time, stray spaces in keys.
+package struct FalcoAlertDecoder: Sendable {
+    /// Rule name -> source, from the knowledge base and the user's rules; the first way to infer a missing source.
+    private let ruleSources: [String: String]
+
+    package init(ruleSources: [String: String] = [:]) {
+        self.ruleSources = ruleSources
+    }
+
+    /// Decodes one document; `origin` names it in errors and in the alert.
+    package func decode(_ document: AlertDocument, origin: String) throws(DecodeError) -> DecodedEvent {
+        var rule: String?
+        var priorityText: String?
+        var timeText: String?
+        var source: String?
+        var hostname: String?
+        var output: String?
+        var uuid: String?
+        for (rawKey, value) in document.top {
+            let key = trimmed(rawKey)
+            guard let value, !value.meansUnknown else { continue }
+            switch key {
+            case "rule":
+                guard case .string(let text) = value else {
+                    throw DecodeError(reason: .wrongType(field: "rule", expected: "a string"), origin: origin)
+                }
+                rule = text
+            case "priority": priorityText = value.text
+            case "time": timeText = value.text
+            case "source": source = value.text
+            case "hostname": hostname = value.text
+            case "output": output = value.text
+            case "uuid": uuid = value.text
+            default: break
+            }
+        }
+        guard let rule, !rule.isEmpty else { throw DecodeError(reason: .missingField("rule"), origin: origin) }
+
+        var fields: [String: FieldValue] = [:]
+        fields.reserveCapacity(document.fields.count)
+        var order: [String] = []
+        order.reserveCapacity(document.fields.count)
+        var unknown: [String] = []
+        for (rawKey, value) in document.fields {
+            let key = trimmed(rawKey)
+            guard !key.isEmpty else { continue }
+            guard let value, !value.meansUnknown else {
+                unknown.append(key)
+                continue
+            }
+            if fields.updateValue(value, forKey: key) == nil { order.append(key) }
+        }
+
+        if source == "internal" || rule.hasPrefix("Falco internal") {
+            return .telemetry(makeTelemetry(rule: rule, hostname: hostname, timeText: timeText, fields: fields, order: order, origin: origin))
+        }
+
+        var alert = Alert(rule: rule, priority: nil, source: "", origin: origin, fields: fields, fieldOrder: order)
+        alert.uuid = uuid
+        alert.unknownFields = unknown
+        alert.output = output
+        alert.hostname = hostname ?? fields["evt.hostname"]?.text
+        if let priorityText {
+            alert.priority = Priority(parsing: priorityText)
+            if alert.priority == nil { alert.notes.append("unknown priority '\(priorityText.prefix(40))' ignored") }
+        }
+        alert.tags = document.tags.compactMap { $0?.text }.filter { !$0.trimmingSpaces.isEmpty }
+        if let source {
+            alert.source = source
+        } else {
+            alert.source = inferSource(rule: rule, fieldNames: order)
+            alert.isSourceInferred = true
+        }
+        chooseTime(&alert, timeText: timeText)
+        return .alert(alert)
+    }
+
+    /// Infers a missing source: the rule's known source first, else the field classes present.
+    package func inferSource(rule: String, fieldNames: [String]) -> String {
+        if let known = ruleSources[rule] { return known }
+        var votes: [String: Int] = [:]
+        for name in fieldNames {
+            if let source = Self.sourceOfFieldClass(name) { votes[source, default: 0] += 1 }
+        }
+        // Ties are broken by name so the answer never depends on dictionary order.
+        return votes.max { lhs, rhs in lhs.value != rhs.value ? lhs.value < rhs.value : lhs.key > rhs.key }?.key ?? "unknown"
+    }
+
+    /// The source a field's class implies; `evt.` fields exist in every source and imply nothing.
+    package static func sourceOfFieldClass(_ name: String) -> String? {
+        guard let dot = name.firstIndex(of: ".") else { return nil }
+        switch name[..<dot] {
+        case "ka", "jevt": return "k8s_audit"
+        case "ct", "s3", "ec2", "ecr", "iam": return "aws_cloudtrail"
+        case "gcp": return "gcp_auditlog"
+        case "github": return "github"
+        case "okta": return "okta"
+        case "proc", "fd", "container", "thread", "user", "group", "fs", "fdlist", "k8s", "proc.aname", "spawned_process":
+            return "syscall"
+        default: return nil
+        }
+    }
+
+    private func chooseTime(_ alert: inout Alert, timeText: String?) {
+        alert.timeText = timeText
+        if let timeText {
+            if let parsed = RFC3339.parse(timeText) {
+                alert.time = parsed
+                alert.timeField = "time"
+                return
+            }
+            alert.notes.append("the alert's time '\(timeText.prefix(40))' is not RFC 3339; another time field was used")
+        }
+        for name in ["evt.time", "evt.time.iso8601", "jevt.time.iso8601", "jevt.time"] {
+            guard let value = alert.fields[name], let time = Self.eventTime(value) else { continue }
+            alert.time = time
+            alert.timeField = name
+            if alert.timeText == nil { alert.timeText = RFC3339.format(time, fraction: true) }
+            return
+        }
+    }
+
+    /// Reads an event time from an integer (epoch nanoseconds, or seconds when small), a float, or RFC 3339 text.
+    package static func eventTime(_ value: FieldValue) -> EventTime? {
+        switch value {
+        case .number(let text), .string(let text):
+            if let integer = Int64(text) {
+                // Epoch nanoseconds after 2001 are > 1e18; smaller integers are taken as seconds.
+                return integer > 100_000_000_000_000 ? EventTime(nanoseconds: integer) : EventTime(seconds: integer)
+            }
+            if let double = Double(text), double.isFinite, double > 0, double < 9.2e18 {
+                return double > 1e14 ? EventTime(nanoseconds: Int64(double)) : EventTime(nanoseconds: Int64(double * 1e9))
+            }
+            return RFC3339.parse(text)
+        default:
+            return nil
+        }
+    }
+
+    private func makeTelemetry(
+        rule: String, hostname: String?, timeText: String?, fields: [String: FieldValue], order: [String],
+        origin: String
+    ) -> Telemetry {
+        let kind: Telemetry.Kind =
+            rule.contains("metrics snapshot") ? .metricsSnapshot : rule.contains("event drop") ? .syscallEventDrop : .other
+        var counters: [(name: String, value: String)] = []
+        var positive = false
+        for name in order where name.contains("drop") {
+            guard let value = fields[name] else { continue }
+            counters.append((name, value.text))
+            if let number = Double(value.text), number > 0 { positive = true }
+        }
+        var time: EventTime?
+        if let timeText { time = RFC3339.parse(timeText) }
+        if time == nil, let value = fields["evt.time"] { time = Self.eventTime(value) }
+        // A drop alert is a caveat by definition; a metrics snapshot only when a drop counter is above zero.
+        let isCaveat = kind == .syscallEventDrop || positive
+        return Telemetry(
+            kind: kind, rule: rule, hostname: hostname ?? fields["evt.hostname"]?.text, timeText: timeText, time: time,
+            counters: counters, isCaveat: isCaveat, origin: origin)
+    }
+
+    private func trimmed(_ key: String) -> String {
+        guard let first = key.utf8.first, let last = key.utf8.last else { return key }
+        if first != 0x20 && last != 0x20 && first != 0x09 && last != 0x09 { return key }
+        return key.trimmingSpaces
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces, tabs and newlines.
+    package var trimmingSpaces: String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}

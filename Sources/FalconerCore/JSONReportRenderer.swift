@@ -1,0 +1,348 @@
+/// Renders reports as one compact JSON line each: schema `falconer.report/v1` (docs/report-schema.md).
+package struct JSONReportRenderer: Sendable {
+    package init() {}
+
+    /// Appends the report's line (with its newline) to `out`.
+    package func render(_ report: Report, into out: inout [UInt8]) {
+        var json = JSONWriter(capacity: 6144)
+        write(report, to: &json)
+        out.append(contentsOf: json.bytes)
+        out.append(0x0A)
+    }
+
+    package func render(_ report: Report) -> String {
+        var out: [UInt8] = []
+        render(report, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Writes the report object (no newline) into an open writer, so incidents can embed member reports.
+    package func write(_ report: Report, to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("schema")
+        json.string("falconer.report/v1")
+        json.key("alert")
+        writeAlert(report.alert, to: &json)
+        json.key("summary")
+        json.string(report.summary)
+        json.key("description")
+        json.string(report.ruleDescription)
+        json.key("verdict")
+        writeVerdict(report.verdict, to: &json)
+        json.key("entities")
+        writeEntities(report.entities, to: &json)
+        json.key("attack")
+        json.beginArray()
+        for item in report.attack {
+            json.beginObject()
+            json.key("id")
+            json.string(item.id)
+            json.key("name")
+            json.string(item.name)
+            json.key("full_name")
+            json.string(item.fullName)
+            json.key("tactics")
+            json.strings(item.tactics)
+            json.key("from")
+            json.string(item.origin.rawValue)
+            json.key("note")
+            json.string(item.note)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("benign")
+        json.strings(report.benign)
+        json.key("investigation")
+        json.beginArray()
+        for step in report.investigation {
+            json.beginObject()
+            json.key("title")
+            json.string(step.title)
+            json.key("command")
+            json.string(step.command)
+            json.key("look_for")
+            json.string(step.lookFor)
+            json.key("reference")
+            json.string(step.reference)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("mitigations")
+        json.beginArray()
+        for mitigation in report.mitigations {
+            json.beginObject()
+            json.key("title")
+            json.string(mitigation.title)
+            json.key("kind")
+            json.string(mitigation.kind)
+            json.key("disruptive")
+            json.bool(mitigation.isDisruptive)
+            json.key("commands")
+            json.strings(mitigation.commands)
+            json.key("config")
+            if let config = mitigation.config {
+                json.beginObject()
+                json.key("language")
+                json.string(config.language)
+                json.key("text")
+                json.string(config.text)
+                json.endObject()
+            } else {
+                json.null()
+            }
+            json.key("undo")
+            json.string(mitigation.undo)
+            json.key("reach")
+            json.string(mitigation.reach)
+            json.key("reference")
+            json.string(mitigation.reference)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("tuning")
+        json.beginObject()
+        json.key("falco_exception")
+        json.string(report.tuning.exceptionYAML)
+        json.key("macro")
+        json.string(report.tuning.macro)
+        json.key("notes")
+        json.string(report.tuning.notes)
+        json.endObject()
+        json.key("recommendations")
+        json.strings(report.recommendations)
+        json.key("caveats")
+        json.strings(report.caveats)
+        json.key("knowledge")
+        json.beginObject()
+        json.key("playbook")
+        json.string(report.playbook)
+        json.key("playbook_version")
+        json.int(report.playbookVersion.map(Int64.init))
+        json.key("version")
+        json.string(report.knowledgeVersion)
+        json.endObject()
+        json.endObject()
+    }
+
+    func writeAlert(_ alert: Alert, to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("uuid")
+        json.string(alert.uuid)
+        json.key("rule")
+        json.string(alert.rule)
+        json.key("priority")
+        json.string(alert.priority?.rawValue)
+        json.key("time")
+        json.string(alert.timeText)
+        json.key("source")
+        json.string(alert.source)
+        json.key("source_inferred")
+        json.bool(alert.isSourceInferred)
+        json.key("hostname")
+        json.string(alert.hostname)
+        json.key("tags")
+        json.strings(alert.tags)
+        json.key("fields")
+        json.beginObject()
+        for name in alert.fieldOrder {
+            guard let value = alert.fields[name] else { continue }
+            json.key(dynamic: name)
+            json.value(value)
+        }
+        json.endObject()
+        json.key("origin")
+        json.string(alert.origin)
+        json.endObject()
+    }
+
+    private func writeVerdict(_ verdict: Verdict, to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("assessment")
+        json.string(verdict.assessment.rawValue)
+        json.key("risk_score")
+        json.int(verdict.riskScore)
+        json.key("severity")
+        json.string(verdict.severity.rawValue)
+        json.key("reasons")
+        json.beginArray()
+        for reason in verdict.reasons {
+            json.beginObject()
+            json.key("signal")
+            json.string(reason.signal)
+            json.key("weight")
+            json.int(reason.weight)
+            json.key("detail")
+            json.string(reason.detail)
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+    }
+
+    private func writeEntities(_ entities: Entities, to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("process")
+        if let process = entities.process {
+            json.beginObject()
+            json.key("name")
+            json.string(process.name)
+            json.key("pid")
+            json.int(process.pid)
+            json.key("exepath")
+            json.string(process.exepath)
+            json.key("cmdline")
+            json.string(process.cmdline)
+            json.key("cwd")
+            json.string(process.cwd)
+            json.key("parent")
+            if let parent = process.parent {
+                json.beginObject()
+                json.key("name")
+                json.string(parent.name)
+                json.key("pid")
+                json.int(parent.pid)
+                json.key("exepath")
+                json.string(parent.exepath)
+                json.key("cmdline")
+                json.string(parent.cmdline)
+                json.endObject()
+            } else {
+                json.null()
+            }
+            json.key("ancestors")
+            json.beginArray()
+            for ancestor in process.ancestors {
+                json.beginObject()
+                json.key("name")
+                json.string(ancestor.name)
+                json.key("pid")
+                json.int(ancestor.pid)
+                json.endObject()
+            }
+            json.endArray()
+            json.endObject()
+        } else {
+            json.null()
+        }
+        json.key("user")
+        if let user = entities.user {
+            json.beginObject()
+            json.key("name")
+            json.string(user.name)
+            json.key("uid")
+            json.int(user.uid)
+            json.key("loginuid")
+            json.int(user.loginuid)
+            json.key("loginname")
+            json.string(user.loginname)
+            json.key("attribution")
+            json.string(user.attribution)
+            json.endObject()
+        } else {
+            json.null()
+        }
+        json.key("container")
+        if let container = entities.container {
+            json.beginObject()
+            json.key("id")
+            json.string(container.id)
+            json.key("name")
+            json.string(container.name)
+            json.key("image")
+            json.string(container.image)
+            json.key("privileged")
+            json.bool(container.privileged)
+            json.endObject()
+        } else {
+            json.null()
+        }
+        json.key("kubernetes")
+        if let kubernetes = entities.kubernetes {
+            json.beginObject()
+            json.key("namespace")
+            json.string(kubernetes.namespace)
+            json.key("pod")
+            json.string(kubernetes.pod)
+            json.endObject()
+        } else {
+            json.null()
+        }
+        json.key("actor")
+        if let actor = entities.actor {
+            json.beginObject()
+            json.key("name")
+            json.string(actor.name)
+            json.key("kind")
+            json.string(actor.kind)
+            json.key("source_ip")
+            json.string(actor.sourceIP)
+            json.endObject()
+        } else {
+            json.null()
+        }
+        json.key("host")
+        json.beginObject()
+        json.key("name")
+        json.string(entities.hostname)
+        json.key("is_host")
+        json.bool(entities.isHost)
+        json.endObject()
+        json.key("target")
+        writeTarget(entities.target, to: &json)
+        json.endObject()
+    }
+
+    private func writeTarget(_ target: Target, to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("kind")
+        json.string(target.kind.rawValue)
+        if let pid = target.pid {
+            json.key("pid")
+            json.int(pid)
+        }
+        let texts: [(StaticString, String?)] = [
+            ("path", target.path), ("ip", target.ip), ("port", target.port), ("resource", target.resource),
+            ("namespace", target.namespace), ("name", target.name), ("source", target.source),
+        ]
+        for (name, value) in texts {
+            guard let value else { continue }
+            json.key(name)
+            json.string(value)
+        }
+        json.endObject()
+    }
+}
+
+/// Renders Falco internal events as `falconer.telemetry/v1` lines.
+package struct TelemetryRenderer: Sendable {
+    package init() {}
+
+    package func render(_ telemetry: Telemetry, into out: inout [UInt8]) {
+        var json = JSONWriter(capacity: 512)
+        json.beginObject()
+        json.key("schema")
+        json.string("falconer.telemetry/v1")
+        json.key("kind")
+        json.string(telemetry.kind.rawValue)
+        json.key("rule")
+        json.string(telemetry.rule)
+        json.key("host")
+        json.string(telemetry.hostname)
+        json.key("time")
+        json.string(telemetry.timeText ?? telemetry.time.map { RFC3339.format($0, fraction: true) })
+        json.key("dropped")
+        json.beginObject()
+        for counter in telemetry.counters {
+            json.key(dynamic: counter.name)
+            json.number(text: counter.value)
+        }
+        json.endObject()
+        json.key("caveat")
+        json.bool(telemetry.isCaveat)
+        json.key("origin")
+        json.string(telemetry.origin)
+        json.endObject()
+        out.append(contentsOf: json.bytes)
+        out.append(0x0A)
+    }
+}

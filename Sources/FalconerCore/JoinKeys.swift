@@ -1,0 +1,118 @@
+/// The entity keys an alert can join an incident on (docs/incidents.md, "Grouping"). Values that mean "unknown" or
+/// "shared by everyone" never make a key: container.id `host`, login uid -1/4294967295, tty 0, system:anonymous,
+/// `<NA>`. Pids are only ever keyed together with their host.
+package enum JoinKeys {
+    package struct Key: Sendable, Equatable {
+        package var value: String
+        /// Why an alert joined through this key, for the report.
+        package var reason: String
+        /// Look this key up to find an incident to join.
+        package var lookup: Bool
+        /// Register this key so later alerts can join through it.
+        package var register: Bool
+    }
+
+    private static let sharedUsers: Set<String> = ["system:anonymous", "system:unauthenticated", "anonymous"]
+
+    package static func keys(for alert: Alert) -> [Key] {
+        var keys: [Key] = []
+        let host = alert.hostname ?? alert["evt.hostname"] ?? "?"
+        func add(_ value: String, _ reason: String, lookup: Bool = true, register: Bool = true) {
+            keys.append(Key(value: value, reason: reason, lookup: lookup, register: register))
+        }
+        let container = alert["container.id"]
+        if let container, container != "host" {
+            add("container|\(host)|\(container)", "same container \(container.prefix(12)) on \(host)")
+        }
+        if let ns = alert["k8s.ns.name"], let pod = alert["k8s.pod.name"] {
+            add("pod|\(ns)/\(pod)", "same pod \(ns)/\(pod)")
+        }
+        // Login sessions on one host.
+        if let sid = alert.integer("proc.sid"), sid > 1 {
+            add("sid|\(host)|\(sid)", "same session (sid \(sid)) on \(host)")
+        }
+        if let group = alert.integer("proc.vpgid"), group > 1 {
+            add("pgid|\(host)|\(container ?? "")|\(group)", "same process group \(group) on \(host)")
+        }
+        if let login = alert.integer("user.loginuid"), login >= 0, login != 4_294_967_295, let tty = alert.integer("proc.tty"), tty != 0 {
+            add("login|\(host)|\(login)|\(tty)", "same login session (login uid \(login), tty \(tty)) on \(host)")
+        }
+        // Process lineage on one host (and in one container: pid namespaces repeat small pids).
+        let scope = "\(host)|\(container ?? "host")"
+        if let pid = alert.integer("proc.pid"), pid > 1 {
+            add("pid|\(scope)|\(pid)", "same process (pid \(pid)) on \(host)")
+        }
+        if let ppid = alert.integer("proc.ppid"), ppid > 1 {
+            add("pid|\(scope)|\(ppid)", "child of pid \(ppid) on \(host)")
+        }
+        for level in 2...7 {
+            guard let pid = alert.integer("proc.apid[\(level)]"), pid > 1 else { continue }
+            add("pid|\(scope)|\(pid)", "descendant of pid \(pid) on \(host)", register: false)
+        }
+        // Kubernetes audit: the object, the user, and exec/attach into a pod.
+        if let user = alert["ka.user.name"], !sharedUsers.contains(user) {
+            add("k8suser|\(user)", "same Kubernetes user \(user)")
+        }
+        if let name = alert["ka.target.name"] {
+            let ns = alert["ka.target.namespace"] ?? ""
+            let resource = alert["ka.target.resource"] ?? ""
+            add("k8sobj|\(resource)|\(ns)|\(name)", "same Kubernetes object \(resource) \(ns)/\(name)")
+            if resource == "pods", !ns.isEmpty, let sub = alert["ka.target.subresource"], sub == "exec" || sub == "attach" {
+                add("pod|\(ns)/\(name)", "\(sub) into pod \(ns)/\(name)")
+            }
+        }
+        // Cloud and SaaS principals.
+        for (field, label) in [("ct.user.arn", "AWS identity"), ("ct.user", "AWS identity"), ("gcp.user", "GCP principal"),
+            ("github.user", "GitHub user"), ("okta.actor.name", "Okta user")]
+        {
+            guard let value = alert[field], !sharedUsers.contains(value) else { continue }
+            add("principal|\(alert.source)|\(value)", "same \(label) \(value)")
+            break
+        }
+        return keys
+    }
+}
+
+/// Fingerprints for deduplication and storm detection (docs/incidents.md, "Noise").
+package enum Fingerprint {
+    /// Fields that identify what happened, for collapsing exact repeats. Never pids, times or `output`.
+    package static let identifyingFields = [
+        "container.id", "k8s.ns.name", "k8s.pod.name", "proc.exepath", "proc.name", "proc.cmdline", "proc.pname",
+        "user.name", "user.loginuid", "fd.name", "evt.type", "ka.user.name", "ka.verb", "ka.uri", "ka.target.resource",
+        "ka.target.namespace", "ka.target.name", "ka.target.subresource", "ct.user", "ct.name", "ct.srcip", "ct.region",
+        "gcp.user", "gcp.methodName", "gcp.projectId", "github.user", "github.repo", "github.action",
+        "okta.actor.name", "okta.evt.type", "okta.client.ip",
+    ]
+
+    /// Rule, source, host and the identifying fields present.
+    package static func of(_ alert: Alert) -> String {
+        var parts = [alert.rule, alert.source, alert.hostname ?? ""]
+        for field in identifyingFields {
+            if let value = alert[field] { parts.append("\(field)=\(value)") }
+        }
+        return parts.joined(separator: "\u{1F}")
+    }
+
+    /// The workload an alert belongs to: namespace and image repository in a container, else the host; for audit
+    /// and cloud rules the principal.
+    package static func workload(of alert: Alert) -> String {
+        if let user = alert["ka.user.name"] ?? alert["ct.user"] ?? alert["gcp.user"] ?? alert["github.user"] ?? alert["okta.actor.name"] {
+            return user
+        }
+        if let container = alert["container.id"], container != "host" {
+            let image = alert["container.image.repository"] ?? alert["container.name"] ?? container
+            if let ns = alert["k8s.ns.name"] { return "\(ns)/\(Self.shortImage(image))" }
+            return image
+        }
+        return "host \(alert.hostname ?? "unknown")"
+    }
+
+    /// The coarse key for storms: rule + workload.
+    package static func stormKey(of alert: Alert) -> String? {
+        "\(alert.rule)\u{1F}\(workload(of: alert))"
+    }
+
+    private static func shortImage(_ image: String) -> String {
+        image.split(separator: "/").last.map(String.init) ?? image
+    }
+}

@@ -1,0 +1,64 @@
+/// Everything Falconer knows: playbooks by rule name (and alias), shared snippets, the ATT&CK and field catalogs,
+/// and what users' own rules files say about custom rules.
+package struct KnowledgeBase: Sendable {
+    package var playbooks: [Playbook] = []
+    package var snippets: [String: Snippet] = [:]
+    package var attack = AttackCatalog()
+    package var fields = FieldCatalog()
+    /// Rules read from Falco rules files (`--rules`, Falco's default paths), by name.
+    package var rules: [String: RuleInfo] = [:]
+    /// A stable identifier of the knowledge content (FNV-1a over every file), reported with each analysis.
+    package var version = "none"
+    private var index: [String: Int] = [:]
+
+    package init() {}
+
+    /// The playbook for a rule name or one of its aliases.
+    package func playbook(for rule: String) -> Playbook? {
+        index[rule].map { playbooks[$0] }
+    }
+
+    /// Adds or replaces (by rule name) a playbook, indexing its aliases.
+    package mutating func add(_ playbook: Playbook) {
+        if let existing = index[playbook.rule] {
+            playbooks[existing] = playbook
+        } else {
+            playbooks.append(playbook)
+        }
+        let position = index[playbook.rule] ?? playbooks.count - 1
+        index[playbook.rule] = position
+        for alias in playbook.aliases where index[alias] == nil { index[alias] = position }
+    }
+
+    /// Rule name -> source, for inferring the source of alerts that lack one.
+    package var ruleSources: [String: String] {
+        var sources: [String: String] = [:]
+        for (name, rule) in rules { sources[name] = rule.source }
+        for playbook in playbooks {
+            sources[playbook.rule] = playbook.source
+            for alias in playbook.aliases { sources[alias] = playbook.source }
+        }
+        return sources
+    }
+}
+
+/// A shared investigation step or mitigation, referenced by id from playbooks.
+package enum Snippet: Sendable {
+    case investigation(InvestigationStep)
+    case mitigation(Mitigation)
+}
+
+/// What a Falco rules file says about one rule.
+package struct RuleInfo: Sendable, Equatable {
+    package var name: String
+    package var source: String
+    package var description: String
+    package var priority: Priority?
+    package var tags: [String]
+    /// The `%field` references of the rule's output.
+    package var outputFields: [String]
+    package var file: String
+    package var line: Int
+    /// True when the entry only appends to or overrides an existing rule.
+    package var isOverride: Bool
+}

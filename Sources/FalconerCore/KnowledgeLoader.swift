@@ -1,0 +1,374 @@
+/// Builds a `KnowledgeBase` from parsed knowledge files, collecting every structural problem as a `Diagnostic`
+/// (a bad file is skipped, never fatal). Semantic checks are `KnowledgeLinter`'s job.
+package struct KnowledgeLoader {
+    package private(set) var diagnostics: [Diagnostic] = []
+    private var knowledge = KnowledgeBase()
+    private var pendingPlaybooks: [(path: String, node: YAMLNode)] = []
+    private var hash = FNV1a()
+
+    package init() {}
+
+    /// Adds one parsed file; `path` is relative to the knowledge root (`rules/syscall/x.yaml`, `shared/common.yaml`,
+    /// `attack.yaml`, `fields.yaml`). `text` feeds the content version.
+    package mutating func add(path: String, text: String, documents: [YAMLNode]) {
+        hash.add(path)
+        hash.add(text)
+        guard let root = documents.first, documents.count == 1, root.mapping != nil else {
+            diagnostics.append(Diagnostic(file: path, message: "expected one YAML mapping"))
+            return
+        }
+        if path.hasSuffix("attack.yaml") && !path.contains("rules/") {
+            loadAttack(root, path: path)
+        } else if path.hasSuffix("fields.yaml") && !path.contains("rules/") {
+            loadFields(root, path: path)
+        } else if root["snippets"] != nil {
+            loadSnippets(root, path: path)
+        } else {
+            pendingPlaybooks.append((path, root))
+        }
+    }
+
+    /// Resolves snippet uses and returns the knowledge base with everything added so far.
+    package mutating func finish(base: KnowledgeBase = KnowledgeBase()) -> KnowledgeBase {
+        var result = knowledge
+        if result.attack.techniques.isEmpty { result.attack = base.attack }
+        if result.fields.fields.isEmpty { result.fields = base.fields }
+        result.snippets.merge(base.snippets) { mine, _ in mine }
+        result.rules = base.rules
+        for playbook in base.playbooks { result.add(playbook) }
+        knowledge = result
+        var seen: [String: String] = [:]
+        for (path, node) in pendingPlaybooks {
+            guard let playbook = decodePlaybook(node, path: path) else { continue }
+            if let other = seen[playbook.rule] {
+                diagnostics.append(Diagnostic(file: path, message: "duplicate playbook for rule '\(playbook.rule)' (also in \(other))"))
+                continue
+            }
+            seen[playbook.rule] = path
+            result.add(playbook)
+        }
+        result.version = pendingPlaybooks.isEmpty && !base.playbooks.isEmpty ? base.version : "kb-\(hash.hex)"
+        return result
+    }
+
+    // MARK: - Catalogs
+
+    private mutating func loadAttack(_ root: YAMLNode, path: String) {
+        var reader = NodeReader(path: path)
+        knowledge.attack.version = reader.string(root, "version") ?? ""
+        for node in reader.list(root, "tactics") {
+            guard let id = reader.string(node, "id"), let short = reader.string(node, "shortname"),
+                let name = reader.string(node, "name")
+            else { continue }
+            knowledge.attack.tactics.append(.init(id: id, shortname: short, name: name))
+        }
+        for node in reader.list(root, "techniques") {
+            guard let id = reader.string(node, "id"), let name = reader.string(node, "name") else { continue }
+            knowledge.attack.techniques[id] = .init(
+                id: id, name: name, parent: reader.optionalString(node, "parent"),
+                tactics: reader.strings(node, "tactics"), platforms: reader.strings(node, "platforms"))
+        }
+        diagnostics += reader.diagnostics
+    }
+
+    private mutating func loadFields(_ root: YAMLNode, path: String) {
+        var reader = NodeReader(path: path)
+        for node in reader.list(root, "fields") {
+            guard let name = reader.string(node, "name"), let type = reader.string(node, "type") else { continue }
+            knowledge.fields.fields[name] = .init(
+                name: name, sources: reader.strings(node, "sources"), type: type,
+                takesArgument: reader.optionalString(node, "argument") == "true")
+        }
+        diagnostics += reader.diagnostics
+    }
+
+    private mutating func loadSnippets(_ root: YAMLNode, path: String) {
+        var reader = NodeReader(path: path)
+        for node in reader.list(root, "snippets") {
+            guard let id = reader.string(node, "id"), let kind = reader.string(node, "kind") else { continue }
+            if knowledge.snippets[id] != nil {
+                reader.problem(node, "duplicate snippet id '\(id)'")
+                continue
+            }
+            switch kind {
+            case "investigation":
+                guard let step = node["step"], var decoded = reader.step(step) else {
+                    reader.problem(node, "snippet '\(id)' needs a `step`")
+                    continue
+                }
+                decoded.snippet = id
+                knowledge.snippets[id] = .investigation(decoded)
+            case "mitigation":
+                guard let mitigation = node["mitigation"], var decoded = reader.mitigation(mitigation) else {
+                    reader.problem(node, "snippet '\(id)' needs a `mitigation`")
+                    continue
+                }
+                decoded.snippet = id
+                knowledge.snippets[id] = .mitigation(decoded)
+            default:
+                reader.problem(node, "snippet kind must be investigation or mitigation, not '\(kind)'")
+            }
+        }
+        diagnostics += reader.diagnostics
+    }
+
+    // MARK: - Playbooks
+
+    private static let playbookKeys: Set<String> = [
+        "rule", "aliases", "source", "version", "output_fields", "target", "summary", "attack", "benign", "signals",
+        "investigation", "mitigations", "tuning", "recommendations", "references",
+    ]
+
+    private mutating func decodePlaybook(_ root: YAMLNode, path: String) -> Playbook? {
+        var reader = NodeReader(path: path)
+        defer { diagnostics += reader.diagnostics }
+        for (key, value) in root.mapping ?? [] where !Self.playbookKeys.contains(key) {
+            reader.problem(value, "unknown key '\(key)'")
+        }
+        guard let rule = reader.string(root, "rule"), let source = reader.string(root, "source") else { return nil }
+        var target: TargetSpec?
+        if let node = root["target"] {
+            if let kindText = reader.string(node, "kind"), let kind = TargetKind(rawValue: kindText) {
+                target = TargetSpec(kind: kind, field: reader.optionalString(node, "field"))
+            } else {
+                reader.problem(node, "target.kind must be one of \(TargetKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        var attack: [AttackRef] = []
+        for node in reader.list(root, "attack") {
+            guard let id = reader.string(node, "id") else { continue }
+            let fromText = reader.optionalString(node, "from") ?? "rule_tag"
+            guard let origin = AttackRef.Origin(rawValue: fromText) else {
+                reader.problem(node, "attack.from must be rule_tag or playbook")
+                continue
+            }
+            attack.append(AttackRef(id: id, origin: origin, note: reader.optionalString(node, "note")))
+        }
+        var signals: [Signal] = []
+        for node in reader.list(root, "signals") {
+            guard let id = reader.string(node, "id"), let weightText = reader.string(node, "weight") else { continue }
+            guard let weight = Int(weightText) else {
+                reader.problem(node, "signal '\(id)': weight must be an integer")
+                continue
+            }
+            guard let whenNode = node["when"], let condition = reader.condition(whenNode) else {
+                reader.problem(node, "signal '\(id)': missing or invalid `when`")
+                continue
+            }
+            signals.append(Signal(id: id, weight: weight, condition: condition, detail: reader.string(node, "detail") ?? ""))
+        }
+        var steps: [InvestigationStep] = []
+        for node in reader.list(root, "investigation") {
+            if let use = reader.optionalString(node, "use") {
+                guard case .investigation(let step) = knowledge.snippets[use] else {
+                    reader.problem(node, "unknown investigation snippet '\(use)'")
+                    continue
+                }
+                steps.append(step)
+            } else if let step = reader.step(node) {
+                steps.append(step)
+            }
+        }
+        var mitigations: [Mitigation] = []
+        for node in reader.list(root, "mitigations") {
+            if let use = reader.optionalString(node, "use") {
+                guard case .mitigation(let mitigation) = knowledge.snippets[use] else {
+                    reader.problem(node, "unknown mitigation snippet '\(use)'")
+                    continue
+                }
+                mitigations.append(mitigation)
+            } else if let mitigation = reader.mitigation(node) {
+                mitigations.append(mitigation)
+            }
+        }
+        var tuning = TuningSpec(exception: nil, macro: nil, notes: "")
+        if let node = root["tuning"] {
+            tuning.macro = reader.optionalString(node, "macro")
+            tuning.notes = reader.optionalString(node, "notes") ?? ""
+            if let exception = node["exception"] {
+                var fields: [ExceptionFieldSpec] = []
+                for item in reader.list(exception, "fields") {
+                    if let name = item.string {
+                        fields.append(ExceptionFieldSpec(field: name, comp: "=", fixedValue: nil))
+                    } else if let name = reader.string(item, "field") {
+                        fields.append(
+                            ExceptionFieldSpec(
+                                field: name, comp: reader.optionalString(item, "comp") ?? "=",
+                                fixedValue: reader.optionalString(item, "value")))
+                    }
+                }
+                tuning.exception = ExceptionSpec(name: reader.string(exception, "name") ?? "", fields: fields)
+            }
+        }
+        let versionText = reader.optionalString(root, "version") ?? "1"
+        return Playbook(
+            rule: rule, aliases: reader.strings(root, "aliases"), source: source, version: Int(versionText) ?? 1,
+            outputFields: reader.strings(root, "output_fields"), target: target,
+            summary: reader.string(root, "summary")?.trimmingSpaces ?? "", attack: attack,
+            benign: reader.strings(root, "benign"), signals: signals, investigation: steps, mitigations: mitigations,
+            tuning: tuning, recommendations: reader.strings(root, "recommendations"),
+            references: reader.strings(root, "references"), file: path)
+    }
+}
+
+/// Reads typed values out of YAML nodes, recording a diagnostic (with the line) for each problem.
+struct NodeReader {
+    let path: String
+    var diagnostics: [Diagnostic] = []
+
+    init(path: String) { self.path = path }
+
+    mutating func problem(_ node: YAMLNode, _ message: String) {
+        diagnostics.append(Diagnostic(file: path, line: node.line, message: message))
+    }
+
+    /// A required scalar.
+    mutating func string(_ node: YAMLNode, _ key: String) -> String? {
+        guard let value = node[key] else {
+            problem(node, "missing `\(key)`")
+            return nil
+        }
+        guard let text = value.string else {
+            problem(value, "`\(key)` must be a scalar")
+            return nil
+        }
+        return text
+    }
+
+    mutating func optionalString(_ node: YAMLNode, _ key: String) -> String? {
+        guard let value = node[key], !value.isNull else { return nil }
+        guard let text = value.string else {
+            problem(value, "`\(key)` must be a scalar")
+            return nil
+        }
+        return text
+    }
+
+    /// A list of scalars (a single scalar is taken as a one-item list).
+    mutating func strings(_ node: YAMLNode, _ key: String) -> [String] {
+        guard let value = node[key], !value.isNull else { return [] }
+        if let text = value.string { return [text] }
+        guard let items = value.sequence else {
+            problem(value, "`\(key)` must be a list")
+            return []
+        }
+        return items.compactMap { item in
+            guard let text = item.string else {
+                problem(item, "`\(key)` items must be scalars")
+                return nil
+            }
+            return text.trimmingSpaces
+        }
+    }
+
+    mutating func list(_ node: YAMLNode, _ key: String) -> [YAMLNode] {
+        guard let value = node[key], !value.isNull else { return [] }
+        guard let items = value.sequence else {
+            problem(value, "`\(key)` must be a list")
+            return []
+        }
+        return items
+    }
+
+    mutating func step(_ node: YAMLNode) -> InvestigationStep? {
+        guard let title = string(node, "title"), let command = string(node, "command") else { return nil }
+        return InvestigationStep(
+            title: title.trimmingSpaces, command: command.trimmingSpaces,
+            lookFor: (optionalString(node, "look_for") ?? "").trimmingSpaces,
+            reference: (optionalString(node, "reference") ?? "").trimmingSpaces, snippet: nil)
+    }
+
+    mutating func mitigation(_ node: YAMLNode) -> Mitigation? {
+        guard let title = string(node, "title") else { return nil }
+        let kindText = optionalString(node, "kind") ?? ""
+        guard let kind = Mitigation.Kind(rawValue: kindText) else {
+            problem(node, "mitigation '\(title)': kind must be containment or hardening")
+            return nil
+        }
+        var config: ConfigSnippet?
+        if let configNode = node["config"] {
+            if let text = optionalString(configNode, "text") {
+                config = ConfigSnippet(language: optionalString(configNode, "language") ?? "text", text: text)
+            } else {
+                problem(configNode, "config needs `text`")
+            }
+        }
+        return Mitigation(
+            title: title.trimmingSpaces, kind: kind, isDisruptive: optionalString(node, "disruptive") == "true",
+            commands: strings(node, "commands"), config: config, undo: optionalString(node, "undo")?.trimmingSpaces,
+            reach: (optionalString(node, "reach") ?? "").trimmingSpaces,
+            reference: (optionalString(node, "reference") ?? "").trimmingSpaces, snippet: nil)
+    }
+
+    mutating func condition(_ node: YAMLNode) -> Condition? {
+        guard let pairs = node.mapping, !pairs.isEmpty else {
+            problem(node, "a condition must be a mapping")
+            return nil
+        }
+        if let all = node["all"] ?? node["any"] {
+            guard let items = all.sequence else {
+                problem(all, "all/any takes a list of conditions")
+                return nil
+            }
+            let parts = items.compactMap { condition($0) }
+            guard parts.count == items.count else { return nil }
+            return node["all"] != nil ? .all(parts) : .any(parts)
+        }
+        if let inner = node["not"] {
+            return condition(inner).map { .not($0) }
+        }
+        if let fact = node["fact"]?.string {
+            return .fact(fact)
+        }
+        guard let field = optionalString(node, "field") else {
+            problem(node, "a condition needs field, fact, all, any or not")
+            return nil
+        }
+        let tests = pairs.filter { $0.key != "field" }
+        guard tests.count == 1, let (name, value) = tests.first else {
+            problem(node, "a field condition needs exactly one test")
+            return nil
+        }
+        let values: [String] = value.string.map { [$0] } ?? (value.sequence ?? []).compactMap(\.string)
+        switch name {
+        case "equals": return .field(field, .equals(values.first ?? ""))
+        case "in": return .field(field, .oneOf(values))
+        case "startswith": return .field(field, .startsWith(values))
+        case "endswith": return .field(field, .endsWith(values))
+        case "contains": return .field(field, .contains(values))
+        case "present": return .field(field, .present(value.string == "true"))
+        case "gt", "lt":
+            guard let number = Double(value.string ?? "") else {
+                problem(value, "\(name) needs a number")
+                return nil
+            }
+            return .field(field, name == "gt" ? .greater(number) : .less(number))
+        default:
+            problem(node, "unknown condition test '\(name)'")
+            return nil
+        }
+    }
+}
+
+/// FNV-1a, 64-bit: a stable hash for ids that must not change between runs (Swift's Hasher is seeded per process).
+package struct FNV1a: Sendable {
+    package private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    package init() {}
+
+    package mutating func add(_ text: String) {
+        for byte in text.utf8 {
+            value ^= UInt64(byte)
+            value = value &* 0x0000_0100_0000_01B3
+        }
+        // A separator keeps ("ab","c") and ("a","bc") apart.
+        value ^= 0xFF
+        value = value &* 0x0000_0100_0000_01B3
+    }
+
+    /// 16 lowercase hex digits.
+    package var hex: String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}

@@ -1,0 +1,121 @@
+/// Expert knowledge for one Falco rule, loaded from `knowledge/rules/<source>/<rule>.yaml` (docs/knowledge-base.md).
+package struct Playbook: Sendable {
+    package var rule: String
+    package var aliases: [String]
+    package var source: String
+    package var version: Int
+    package var outputFields: [String]
+    package var target: TargetSpec?
+    package var summary: String
+    package var attack: [AttackRef]
+    package var benign: [String]
+    package var signals: [Signal]
+    package var investigation: [InvestigationStep]
+    package var mitigations: [Mitigation]
+    package var tuning: TuningSpec
+    package var recommendations: [String]
+    package var references: [String]
+    /// The file it came from, relative to the knowledge root.
+    package var file: String
+}
+
+/// What a rule's action is aimed at, when the playbook says so.
+package struct TargetSpec: Sendable {
+    package var kind: TargetKind
+    package var field: String?
+}
+
+/// The kinds of target a report names.
+package enum TargetKind: String, Sendable, CaseIterable {
+    case process, file, network
+    case k8sObject = "k8s_object"
+    case cloudResource = "cloud_resource"
+    case none
+}
+
+/// An ATT&CK technique a playbook maps the rule to.
+package struct AttackRef: Sendable {
+    package enum Origin: String, Sendable { case ruleTag = "rule_tag", playbook }
+    package var id: String
+    package var origin: Origin
+    package var note: String?
+}
+
+/// A verdict signal: when `condition` holds, `weight` is added to the risk score, with `detail` as the reason.
+package struct Signal: Sendable {
+    package var id: String
+    package var weight: Int
+    package var condition: Condition
+    package var detail: String
+}
+
+/// A condition on an alert's fields and derived facts (docs/knowledge-base.md, "Conditions").
+package indirect enum Condition: Sendable {
+    case fact(String)
+    case field(String, FieldTest)
+    case all([Condition])
+    case any([Condition])
+    case not(Condition)
+}
+
+/// A test of one field's value.
+package enum FieldTest: Sendable {
+    case equals(String)
+    case oneOf([String])
+    case startsWith([String])
+    case endsWith([String])
+    case contains([String])
+    case present(Bool)
+    case greater(Double)
+    case less(Double)
+}
+
+/// A read-only investigation step; `command` may hold `{field}` placeholders.
+package struct InvestigationStep: Sendable {
+    package var title: String
+    package var command: String
+    package var lookFor: String
+    package var reference: String
+    /// The shared snippet it came from, if any.
+    package var snippet: String?
+}
+
+/// A containment or hardening measure.
+package struct Mitigation: Sendable {
+    package enum Kind: String, Sendable { case containment, hardening }
+    package var title: String
+    package var kind: Kind
+    package var isDisruptive: Bool
+    package var commands: [String]
+    package var config: ConfigSnippet?
+    package var undo: String?
+    package var reach: String
+    package var reference: String
+    package var snippet: String?
+}
+
+/// A configuration snippet shown with a mitigation.
+package struct ConfigSnippet: Sendable {
+    package var language: String
+    package var text: String
+}
+
+/// How to tune Falco for this rule.
+package struct TuningSpec: Sendable {
+    package var exception: ExceptionSpec?
+    package var macro: String?
+    package var notes: String
+}
+
+/// The shape of a Falco exception; values are filled from the alert.
+package struct ExceptionSpec: Sendable {
+    package var name: String
+    package var fields: [ExceptionFieldSpec]
+}
+
+/// One exception field: its comparison and, when fixed, its value (else the alert's value is used).
+package struct ExceptionFieldSpec: Sendable {
+    package var field: String
+    package var comp: String
+    package var fixedValue: String?
+}

@@ -1,0 +1,188 @@
+/// Quoting of attacker-controlled values for the places reports put them.
+package enum Quoting {
+    /// Quotes `value` as one POSIX shell word: bare when it only holds safe characters, else in single quotes;
+    /// values with control characters use bash's `$'...'` form with hex escapes, so nothing invisible reaches a
+    /// terminal.
+    package static func shell(_ value: String) -> String {
+        if value.isEmpty { return "''" }
+        var safe = true
+        var control = false
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "@"), UInt8(ascii: "%"),
+                UInt8(ascii: "+"), UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "."),
+                UInt8(ascii: "/"), UInt8(ascii: "-"):
+                continue
+            case 0..<0x20, 0x7F:
+                control = true
+                safe = false
+            default:
+                safe = false
+            }
+        }
+        // A leading '-' would read as an option; '=' first or '%' are fine. '~' is not in the safe set.
+        if safe && value.first != "-" { return value }
+        if control {
+            return "$'" + escapedBytes(value) + "'"
+        }
+        return "'" + value.replacing("'", with: "'\\''") + "'"
+    }
+
+    private static func escapedBytes(_ value: String) -> String {
+        var bytes: [UInt8] = []
+        for byte in value.utf8 {
+            switch byte {
+            case 0..<0x20, 0x7F, UInt8(ascii: "'"), UInt8(ascii: "\\"):
+                bytes += Array("\\x\(hex2(byte))".utf8)
+            default:
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hex2(_ byte: UInt8) -> String {
+        let digits = Array("0123456789abcdef")
+        return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
+    }
+
+    /// Quotes `value` as a YAML scalar: plain when that cannot change its meaning, else double-quoted with escapes.
+    package static func yaml(_ value: String) -> String {
+        if isPlainYAMLSafe(value) { return value }
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
+                    || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0xFEFF
+                {
+                    out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                        + String(scalar.value, radix: 16)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    private static let yamlReserved: Set<String> = [
+        "true", "false", "yes", "no", "on", "off", "null", "y", "n", "~",
+    ]
+
+    private static func isPlainYAMLSafe(_ value: String) -> Bool {
+        guard let first = value.utf8.first, value.utf8.count <= 200 else { return false }
+        if yamlReserved.contains(value.lowercased()) { return false }
+        // Must not start with an indicator or a digit-like token that YAML 1.1 would read as a number or date;
+        // numbers are fine when they are plain integers (Falco compares text).
+        switch first {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "/"),
+            UInt8(ascii: "_"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            break
+        default:
+            return false
+        }
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "/"),
+                UInt8(ascii: "-"):
+                continue
+            default:
+                return false
+            }
+        }
+        if first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9") {
+            // Only plain decimal integers stay bare (e.g. a uid); anything else number-like is quoted.
+            return value.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } && value.utf8.count < 19
+        }
+        return true
+    }
+
+    /// Escapes text for Markdown prose and table cells: no character can start markup, break a table or a line.
+    package static func markdown(_ value: String) -> String {
+        var out = ""
+        out.reserveCapacity(value.utf8.count + 8)
+        var atStart = true
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "~", "&":
+                out += "\\"
+                out.unicodeScalars.append(scalar)
+            case "#" where atStart, "-" where atStart, "+" where atStart, "=" where atStart:
+                // Only at the start of a line do these begin a heading, a list or a setext underline.
+                out += "\\"
+                out.unicodeScalars.append(scalar)
+            case "\n", "\r", "\t":
+                out += " "
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    out += "\u{FFFD}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+            atStart = false
+        }
+        // "1." or "1)" at the start would begin an ordered list.
+        if let first = out.unicodeScalars.first, first.properties.numericType != nil {
+            let digits = String(out.prefix { $0.isNumber })
+            let rest = String(out.dropFirst(digits.count))
+            if rest.hasPrefix(".") || rest.hasPrefix(")") { return digits + "\\" + rest }
+        }
+        return out
+    }
+
+    /// A Markdown code span holding `value` verbatim, safe inside a table cell: the backtick fence is longer than any
+    /// run of backticks in the value, `|` is escaped (GFM tables honour `\|` inside code), newlines become spaces.
+    package static func markdownCode(_ value: String) -> String {
+        var longest = 0
+        var run = 0
+        var body = ""
+        for scalar in value.unicodeScalars {
+            if scalar == "`" {
+                run += 1
+                longest = max(longest, run)
+            } else {
+                run = 0
+            }
+            switch scalar {
+            case "|": body += "\\|"
+            case "\n", "\r", "\t": body += " "
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    body += "\u{FFFD}"
+                } else {
+                    body.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        let fence = String(repeating: "`", count: longest + 1)
+        let pad = body.hasPrefix("`") || body.hasSuffix("`") || body.hasPrefix(" ") ? " " : ""
+        return fence + pad + body + pad + fence
+    }
+
+    /// A fenced Markdown code block whose fence is longer than any backtick run in `text`.
+    package static func markdownFence(_ text: String, language: String = "") -> String {
+        var longest = 0
+        var run = 0
+        for character in text {
+            if character == "`" {
+                run += 1
+                longest = max(longest, run)
+            } else {
+                run = 0
+            }
+        }
+        let fence = String(repeating: "`", count: max(3, longest + 1))
+        let safeLanguage = String(language.filter { $0.isLetter || $0.isNumber })
+        let clean = String(text.unicodeScalars.map { $0.value < 0x20 && $0 != "\n" && $0 != "\t" ? "\u{FFFD}" : Character($0) })
+        return "\(fence)\(safeLanguage)\n\(clean)\n\(fence)"
+    }
+}

@@ -1,0 +1,61 @@
+package import FalconerCore
+import CSimdJSON
+
+/// Parses alert documents with simdjson's on-demand API (through the CSimdJSON bridge): the hot path.
+/// Not thread-safe: one parser per thread. The parser owns one simdjson instance, freed on deinit.
+package final class SimdJSONDocumentParser: AlertDocumentParser {
+    private let parser: OpaquePointer
+    private var padded: [UInt8] = []
+    private let padding: Int
+
+    /// Makes a parser for documents up to `maxBytes`; nil if simdjson cannot allocate.
+    package init?(maxBytes: Int) {
+        guard let parser = fa_parser_create(maxBytes) else { return nil }
+        self.parser = parser
+        self.padding = fa_padding()
+    }
+
+    deinit { fa_parser_destroy(parser) }
+
+    /// Wraps `fa_parse`; copies every string out before returning (simdjson's views die on the next parse).
+    package func parse(_ bytes: [UInt8], origin: String) throws(DecodeError) -> AlertDocument {
+        padded.removeAll(keepingCapacity: true)
+        padded.append(contentsOf: bytes)
+        padded.append(contentsOf: repeatElement(0, count: padding))
+        let result = padded.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { fa_parse(parser, $0.baseAddress, bytes.count) }
+        }
+        guard result.error == 0 else {
+            if result.error == -1 { throw DecodeError(reason: .notObject, origin: origin) }
+            throw DecodeError(reason: .notJSON(String(cString: result.message)), origin: origin)
+        }
+        var document = AlertDocument()
+        guard let entries = result.entries, let arena = result.arena else { return document }
+        let base = UnsafeRawPointer(arena).assumingMemoryBound(to: UInt8.self)
+        func text(_ offset: UInt32, _ length: UInt32) -> String {
+            String(decoding: UnsafeBufferPointer(start: base + Int(offset), count: Int(length)), as: UTF8.self)
+        }
+        for index in 0..<result.count {
+            let entry = entries[index]
+            let value: FieldValue?
+            switch Int32(entry.kind) {
+            case Int32(FA_STRING.rawValue): value = .string(text(entry.value_offset, entry.value_length))
+            case Int32(FA_NUMBER.rawValue): value = .number(text(entry.value_offset, entry.value_length))
+            case Int32(FA_TRUE.rawValue): value = .bool(true)
+            case Int32(FA_FALSE.rawValue): value = .bool(false)
+            case Int32(FA_RAW.rawValue): value = .raw(text(entry.value_offset, entry.value_length))
+            default: value = nil
+            }
+            switch Int32(entry.scope) {
+            case Int32(FA_SCOPE_FIELDS.rawValue):
+                document.hasFieldsObject = true
+                document.fields.append((text(entry.key_offset, entry.key_length), value))
+            case Int32(FA_SCOPE_TAG.rawValue):
+                document.tags.append(value)
+            default:
+                document.top.append((text(entry.key_offset, entry.key_length), value))
+            }
+        }
+        return document
+    }
+}
