@@ -69,6 +69,20 @@ package struct Telemetry: Sendable {
     /// True when this event means alerts may be missing (drops above zero).
     package var isCaveat: Bool
     package var origin: String
+
+    package init(
+        kind: Kind, rule: String, hostname: String?, timeText: String?, time: EventTime?,
+        counters: [(name: String, value: String)], isCaveat: Bool, origin: String
+    ) {
+        self.kind = kind
+        self.rule = rule
+        self.hostname = hostname
+        self.timeText = timeText
+        self.time = time
+        self.counters = counters
+        self.isCaveat = isCaveat
+        self.origin = origin
+    }
 }
 
 /// What decoding one JSON value produced.

@@ -79,9 +79,10 @@ package struct JSONWriter {
         bytes.append(contentsOf: [110, 117, 108, 108])
     }
 
-    /// Writes a number from its source text, or a string when the text is not a valid JSON number.
+    /// Writes a number from its source text, or a string when the text is not a valid JSON number or is out of the
+    /// range every JSON reader can hold (`1e999`).
     package mutating func number(text: String) {
-        guard Self.isJSONNumber(text) else { return string(text) }
+        guard Self.isJSONNumber(text), Double(text)?.isFinite == true else { return string(text) }
         separator()
         bytes.append(contentsOf: text.utf8)
     }

@@ -39,6 +39,12 @@ package struct AttackRef: Sendable {
     package var id: String
     package var origin: Origin
     package var note: String?
+
+    package init(id: String, origin: Origin, note: String?) {
+        self.id = id
+        self.origin = origin
+        self.note = note
+    }
 }
 
 /// A verdict signal: when `condition` holds, `weight` is added to the risk score, with `detail` as the reason.
@@ -118,4 +124,10 @@ package struct ExceptionFieldSpec: Sendable {
     package var field: String
     package var comp: String
     package var fixedValue: String?
+
+    package init(field: String, comp: String, fixedValue: String?) {
+        self.field = field
+        self.comp = comp
+        self.fixedValue = fixedValue
+    }
 }

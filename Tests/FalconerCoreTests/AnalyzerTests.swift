@@ -1,0 +1,113 @@
+import FalconerCore
+import TestSupport
+import Testing
+import YAMLParser
+
+@Suite struct AnalyzerTests {
+    let analyzer = Analyzer(knowledge: bundledKnowledge)
+
+    func report(_ name: String) throws -> Report {
+        analyzer.analyze(try decodeAlert(try fixture(name), origin: name))
+    }
+
+    @Test("the seed's alert: interactive root debugging on the host reads as benign or for review, with the target named")
+    func seed() throws {
+        let report = try report("ptrace_attached_to_process.json")
+        #expect([.likelyBenign, .needsReview].contains(report.verdict.assessment))
+        #expect(report.entities.target.kind == .process)
+        #expect(report.entities.target.pid == 4232)
+        #expect(report.entities.target.source == "parsed from proc.cmdline")
+        #expect(report.entities.isHost == true && report.entities.container == nil)
+        #expect(report.entities.user?.attribution?.contains("Login uid 1000") == true)
+        #expect(report.investigation.contains { $0.command == "ps -o pid,user,lstart,args -p 4232" })
+        #expect(report.investigation.contains { $0.command == "getent passwd 1000" })
+        #expect(report.attack.first?.id == "T1055.008")
+        #expect(report.attack.first?.fullName == "Process Injection: Ptrace System Calls")
+        #expect(report.attack.first?.tactics == ["privilege-escalation", "defense-evasion"])
+        let ptraceScope = report.mitigations.filter { $0.title.contains("Yama scope 1") }
+        #expect(ptraceScope.first?.reach.contains("Root and any process with CAP_SYS_PTRACE are not affected") == true)
+        #expect(report.mitigations.allSatisfy { !$0.isDisruptive || $0.undo != nil })
+        let exception = try #require(report.tuning.exceptionYAML)
+        #expect(exception.contains("fields: [proc.exepath, user.loginuid, proc.tty, container.id]"))
+        #expect(exception.contains("- [/usr/bin/gdb, 1000, 0, host]"))
+        let documents = try LibYAMLParser().parse(exception, origin: "seed")
+        #expect(TuningValidator(knowledge: bundledKnowledge).validate(documents, origin: "seed").isEmpty)
+    }
+
+    @Test("the seed's twin: same ptrace inside a container, no TTY, parent not a shell, reads as suspicious or malicious")
+    func twin() throws {
+        let report = try report("ptrace_attached_to_process_twin.json")
+        #expect([.suspicious, .malicious].contains(report.verdict.assessment))
+        #expect(report.entities.target.pid == 911)
+        #expect(report.entities.container?.image == "registry.example.com/shop/billing:2.4.1")
+        #expect(report.tuning.notes.hasPrefix("This alert looks"))
+    }
+
+    @Test("every reason adds up to the score, clamped to 0...100")
+    func scoreIsExplained() throws {
+        for name in ["ptrace_attached_to_process.json", "ptrace_attached_to_process_twin.json", "attach_exec_pod.json"] {
+            let verdict = try report(name).verdict
+            let sum = verdict.reasons.reduce(0) { $0 + $1.weight }
+            #expect(verdict.riskScore == min(100, max(0, sum)))
+        }
+    }
+
+    @Test("a rule without a playbook still gets a useful generic report, and invalid tags are flagged, not shown")
+    func unknownRule() throws {
+        let report = try report("custom_rule_without_playbook.json")
+        #expect(report.playbook == nil)
+        #expect(report.attack.map(\.id) == ["T1105"])
+        #expect(report.caveats.contains { $0.contains("T9999") })
+        #expect(report.investigation.contains { $0.command == "ps -o pid,ppid,user,lstart,args -p 31337" })
+        #expect(report.mitigations.contains { $0.commands == ["kill -STOP 31337"] })
+        #expect(report.tuning.exceptionYAML?.contains("[/usr/bin/dash, www-data, host]") == true)
+    }
+
+    @Test("steps whose values the alert lacks are skipped, never printed with a hole")
+    func noHoles() throws {
+        for name in ["terminal_shell_in_container.json", "contact_k8s_api_server_from_container.json", "user_has_been_locked_out_in_okta.json"] {
+            let report = try report(name)
+            #expect(report.investigation.count >= 1, "\(name)")
+            for step in report.investigation { #expect(Placeholders.names(in: step.command).isEmpty, "\(name): \(step.command)") }
+        }
+    }
+
+    @Test("attacker-controlled values are shell-quoted in commands")
+    func hostileValues() throws {
+        var alert = try decodeAlert(try fixture("custom_rule_without_playbook.json"))
+        alert.fields["proc.pid"] = .string("1; rm -rf / #")
+        alert.fields["proc.ppid"] = .string("$(reboot)")
+        let report = analyzer.analyze(alert)
+        #expect(report.investigation.contains { $0.command == "ps -o pid,ppid,user,lstart,args -p '1; rm -rf / #'" })
+        #expect(report.investigation.contains { $0.command == "ps -o pid,ppid,user,lstart,args -p '$(reboot)'" })
+    }
+
+    @Test("tracer command lines name their target", arguments: [
+        ("gdb -p 4232", 4232), ("gdb --pid=77", 77), ("gdb --pid 78", 78), ("/usr/bin/gdb /usr/sbin/sshd 812", 812),
+        ("strace -f -p 99", 99), ("strace -p99", 99), ("ltrace -p 5", 5), ("strace --attach=6", 6),
+    ] as [(String, Int64)])
+    func tracedPID(cmdline: String, pid: Int64) {
+        #expect(Target.tracedPID(inCommandLine: cmdline) == pid)
+    }
+
+    @Test("commands that name no target give none", arguments: ["gdb ./a.out", "strace ls -l 5", "gdb -p abc", "gdb", ""])
+    func noTracedPID(cmdline: String) {
+        #expect(Target.tracedPID(inCommandLine: cmdline) == nil)
+    }
+
+    @Test("connection tuples give the remote end")
+    func remoteEnd() {
+        #expect(Target.remoteEnd(ofConnection: "172.17.0.9:43812->10.96.0.1:443")! == ("10.96.0.1", "443"))
+        #expect(Target.remoteEnd(ofConnection: "[::1]:5000->[2001:db8::1]:22")! == ("2001:db8::1", "22"))
+        #expect(Target.remoteEnd(ofConnection: "/etc/passwd") == nil)
+    }
+
+    @Test("technique ids are read from Falco tags, with or without a text suffix")
+    func techniqueTags() {
+        #expect(Analyzer.techniqueID(inTag: "T1055.008") == "T1055.008")
+        #expect(Analyzer.techniqueID(inTag: "T1562-impair-defenses") == "T1562")
+        #expect(Analyzer.techniqueID(inTag: "TA0005-defense-evasion") == nil)
+        #expect(Analyzer.techniqueID(inTag: "T12") == nil)
+        #expect(Analyzer.techniqueID(inTag: "T1059x") == nil)
+    }
+}
