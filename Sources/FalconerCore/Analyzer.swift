@@ -39,7 +39,7 @@ package struct Analyzer: Sendable {
             alert: alert, summary: summarize(context, verdict: verdict), verdict: verdict, entities: entities,
             attack: attack, investigation: steps, mitigations: mitigations, tuning: tuning,
             recommendations: recommendations, caveats: caveats,
-            ruleDescription: playbook?.summary ?? custom?.description, benign: playbook?.benign ?? [],
+            ruleDescription: playbook?.summary ?? custom.map { Text($0.description) }, benign: playbook?.benign ?? [],
             playbook: playbook?.rule, playbookVersion: playbook?.version, knowledgeVersion: knowledge.version)
     }
 
@@ -71,7 +71,7 @@ package struct Analyzer: Sendable {
         var result: [AttackMapping] = []
         var seen: Set<String> = []
         let catalog = knowledge.attack
-        func add(_ id: String, _ origin: AttackMapping.Origin, _ note: String?) {
+        func add(_ id: String, _ origin: AttackMapping.Origin, _ note: Text?) {
             guard !seen.contains(id), let technique = catalog.techniques[id] else { return }
             seen.insert(id)
             result.append(
@@ -124,7 +124,7 @@ package struct Analyzer: Sendable {
     private func assess(_ context: AlertContext, playbook: Playbook?) -> Verdict {
         var reasons: [Reason] = []
         let alert = context.alert
-        reasons.append(Reason(signal: "base", weight: 20, detail: "A Falco rule matched; every alert starts at 20 points."))
+        reasons.append(Reason(signal: "base", weight: 20, detail: Self.baseDetail))
         let priorityWeight: Int =
             switch alert.priority {
             case .emergency: 20
@@ -138,15 +138,13 @@ package struct Analyzer: Sendable {
             case nil: 5
             }
         reasons.append(
-            Reason(
-                signal: "falco_priority", weight: priorityWeight,
-                detail: "Falco priority \(alert.priority?.rawValue ?? "unknown") (at most 20 points come from priority)."))
+            Reason(signal: "falco_priority", weight: priorityWeight, detail: Self.priorityDetails[alert.priority?.rank ?? 8]))
         // A playbook signal that tests the same fact or field as a generic one replaces it (no double counting).
         var tested: Set<String> = []
         for signal in playbook?.signals ?? [] { Self.collectBasis(signal.condition, into: &tested) }
         for signal in GenericSignals.all where tested.isDisjoint(with: signal.basis) {
             if let weight = signal.weight(context) {
-                reasons.append(Reason(signal: signal.id, weight: weight, detail: signal.detail(context)))
+                reasons.append(Reason(signal: signal.id, weight: weight, detail: Text(signal.detail(context))))
             }
         }
         for signal in playbook?.signals ?? [] where context.evaluate(signal.condition) {
@@ -169,6 +167,12 @@ package struct Analyzer: Sendable {
         case .not(let inner): collectBasis(inner, into: &set)
         }
     }
+
+    private static let baseDetail = Text("A Falco rule matched; every alert starts at 20 points.")
+    /// One sentence per priority rank (index 8: no priority), built once.
+    private static let priorityDetails: [Text] =
+        Priority.allCases.map { Text("Falco priority \($0.rawValue) (at most 20 points come from priority).") }
+        + [Text("Falco priority unknown (at most 20 points come from priority).")]
 
     // MARK: - Entities
 
@@ -247,54 +251,52 @@ package struct Analyzer: Sendable {
     private func investigation(_ context: AlertContext, playbook: Playbook?, skipped: inout Int) -> [RenderedStep] {
         var steps = playbook?.investigation ?? GenericContent.steps(for: context, snippets: knowledge.snippets)
         // When the alert lacks the values most playbook steps need, generic steps that do apply fill in.
-        let fillable = steps.filter { Placeholders.fill($0.command, style: .plain, value: context.value(of:)) != nil }
-        if playbook != nil && fillable.count < 3 {
+        if playbook != nil, steps.count(where: { $0.command.canFill(context.value(of:)) }) < 3 {
             steps += GenericContent.steps(for: context, snippets: knowledge.snippets)
         }
         var rendered: [RenderedStep] = []
-        var seen: Set<String> = []
+        rendered.reserveCapacity(steps.count)
         for step in steps {
-            guard let command = Placeholders.fill(step.command, style: .shell, value: context.value(of:)) else {
+            guard let command = step.command.fill(style: .shell, value: context.value(of:)) else {
                 skipped += 1
                 continue
             }
-            guard seen.insert(command).inserted else { continue }
+            guard !rendered.contains(where: { $0.command == command }) else { continue }
             rendered.append(RenderedStep(title: step.title, command: command, lookFor: step.lookFor, reference: step.reference))
         }
         return rendered
     }
 
     private func mitigations(_ context: AlertContext, playbook: Playbook?, skipped: inout Int) -> [RenderedMitigation] {
-        var list = playbook?.mitigations ?? GenericContent.mitigations(for: context, snippets: knowledge.snippets)
-        // Container-only advice does not apply on the host, and host-only advice not in a container.
-        list = list.filter { GenericContent.applies($0, to: context) }
+        let list = (playbook?.mitigations ?? GenericContent.mitigations(for: context, snippets: knowledge.snippets))
+            // Container-only advice does not apply on the host, and host-only advice not in a container.
+            .filter { GenericContent.applies($0, to: context) }
         var rendered: [RenderedMitigation] = []
-        for mitigation in list {
+        rendered.reserveCapacity(list.count)
+        outer: for mitigation in list {
             var commands: [String] = []
-            var complete = true
             for command in mitigation.commands {
-                guard let filled = Placeholders.fill(command, style: .shell, value: context.value(of:)) else {
-                    complete = false
-                    break
+                guard let filled = command.fill(style: .shell, value: context.value(of:)) else {
+                    skipped += 1
+                    continue outer
                 }
                 commands.append(filled)
             }
-            var config = mitigation.config
-            if let snippet = config {
-                guard let text = Placeholders.fill(snippet.text, style: .yaml, value: context.value(of:)) else {
+            var config: RenderedConfig?
+            if let snippet = mitigation.config {
+                guard let text = snippet.text.fill(style: .yaml, value: context.value(of:)) else {
                     skipped += 1
                     continue
                 }
-                config?.text = text
+                config = RenderedConfig(language: snippet.language, text: text)
             }
-            var undo = mitigation.undo
-            if let text = undo {
-                undo = Placeholders.fill(text, style: .shell, value: context.value(of:))
-                if undo == nil { complete = false }
-            }
-            guard complete else {
-                skipped += 1
-                continue
+            var undo: String?
+            if let template = mitigation.undo {
+                guard let text = template.fill(style: .shell, value: context.value(of:)) else {
+                    skipped += 1
+                    continue
+                }
+                undo = text
             }
             rendered.append(
                 RenderedMitigation(
@@ -362,16 +364,18 @@ package struct Analyzer: Sendable {
         }
     }
 
-    private func recommend(_ context: AlertContext, playbook: Playbook?) -> [String] {
+    private static let appendOutputAdvice = Text(
+        "Add proc.pid, proc.ppid, proc.sid and proc.vpgid to Falco's output with `append_output` (falco.yaml) so alerts can be tied to a process and its session.")
+
+    private func recommend(_ context: AlertContext, playbook: Playbook?) -> [Text] {
         var list = playbook?.recommendations ?? []
         let alert = context.alert
         if alert.source == "syscall", alert["proc.pid"] == nil {
-            list.append(
-                "Add proc.pid, proc.ppid, proc.sid and proc.vpgid to Falco's output with `append_output` (falco.yaml) so alerts can be tied to a process and its session.")
+            list.append(Self.appendOutputAdvice)
         }
         if playbook == nil {
             list.append(
-                "Write a playbook for \"\(alert.rule)\" (docs/knowledge-base.md) so its alerts get rule-specific signals, steps and tuning.")
+                Text("Write a playbook for \"\(alert.rule)\" (docs/knowledge-base.md) so its alerts get rule-specific signals, steps and tuning."))
         }
         return list
     }

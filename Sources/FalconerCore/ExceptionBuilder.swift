@@ -12,7 +12,7 @@ package struct ExceptionBuilder: Sendable {
     package func advice(for context: AlertContext, playbook: Playbook?) -> TuningAdvice {
         let alert = context.alert
         let spec = playbook?.tuning.exception ?? genericSpec(for: alert)
-        var notes = playbook?.tuning.notes.trimmingSpaces ?? ""
+        var notes = playbook?.tuning.notes.string ?? ""
         guard let spec else {
             return TuningAdvice(exceptionYAML: nil, macro: playbook?.tuning.macro, notes: notes)
         }

@@ -96,6 +96,22 @@ package struct JSONWriter {
         }
     }
 
+    /// Writes knowledge prose whose JSON form was computed at load.
+    package mutating func text(_ value: Text) {
+        separator()
+        bytes.append(contentsOf: value.json)
+    }
+
+    package mutating func text(_ value: Text?) {
+        if let value { text(value) } else { null() }
+    }
+
+    package mutating func texts(_ values: [Text]) {
+        beginArray()
+        for value in values { text(value) }
+        endArray()
+    }
+
     package mutating func strings(_ values: [String]) {
         beginArray()
         for value in values { string(value) }

@@ -73,7 +73,7 @@ package struct KnowledgeLinter {
         let source = playbook.source
         let knownSources: Set<String> = ["syscall", "k8s_audit", "aws_cloudtrail", "gcp_auditlog", "github", "okta"]
         if !knownSources.contains(source) { problem("unknown source '\(source)'") }
-        if playbook.summary.isEmpty { problem("missing summary") }
+        if playbook.summary.string.isEmpty { problem("missing summary") }
         for field in playbook.outputFields where !knowledge.fields.isValid(field, forSource: source) {
             problem("output field '\(field)' is not a field of the \(source) source")
         }
@@ -92,7 +92,7 @@ package struct KnowledgeLinter {
             if ref.origin == .playbook, Set(technique.platforms).isDisjoint(with: platforms) {
                 problem("\(ref.id) (\(technique.name)) is for \(technique.platforms.joined(separator: "/")), not for \(source) events")
             }
-            if ref.origin == .playbook && (ref.note ?? "").isEmpty { problem("\(ref.id) is added by the playbook without a note saying why") }
+            if ref.origin == .playbook && (ref.note?.string ?? "").isEmpty { problem("\(ref.id) is added by the playbook without a note saying why") }
             if let rule = knowledge.rules[playbook.rule], ref.origin == .ruleTag,
                 !rule.tags.contains(where: { Analyzer.techniqueID(inTag: $0) == ref.id })
             {
@@ -104,7 +104,7 @@ package struct KnowledgeLinter {
         for signal in playbook.signals {
             if !signalIDs.insert(signal.id).inserted { problem("duplicate signal id '\(signal.id)'") }
             if !(-40...40).contains(signal.weight) { problem("signal '\(signal.id)': weight \(signal.weight) is outside -40...40") }
-            if signal.detail.isEmpty { problem("signal '\(signal.id)' has no detail") }
+            if signal.detail.string.isEmpty { problem("signal '\(signal.id)' has no detail") }
             checkCondition(signal.condition, source: source, problem: problem)
         }
         // Investigation and mitigation
@@ -113,19 +113,20 @@ package struct KnowledgeLinter {
         for step in playbook.investigation {
             let label = step.snippet.map { "snippet '\($0)'" } ?? "step '\(step.title)'"
             if step.lookFor.isEmpty { problem("\(label): missing look_for") }
-            checkReference(step.reference, label: label, problem: problem)
-            checkTemplate(step.command, allowed: allowed, label: label, problem: problem)
+            checkReference(step.reference.string, label: label, problem: problem)
+            checkTemplate(step.command.source, allowed: allowed, label: label, problem: problem)
         }
         if playbook.mitigations.isEmpty { problem("no mitigations") }
         for mitigation in playbook.mitigations {
             let label = mitigation.snippet.map { "snippet '\($0)'" } ?? "mitigation '\(mitigation.title)'"
-            checkReference(mitigation.reference, label: label, problem: problem)
+            checkReference(mitigation.reference.string, label: label, problem: problem)
             if mitigation.reach.isEmpty { problem("\(label): missing reach (what it stops and what it does not)") }
-            if mitigation.isDisruptive && (mitigation.undo ?? "").isEmpty { problem("\(label): disruptive without undo") }
+            if mitigation.isDisruptive && (mitigation.undo?.source ?? "").isEmpty { problem("\(label): disruptive without undo") }
             if mitigation.commands.isEmpty && mitigation.config == nil { problem("\(label): neither commands nor config") }
-            for command in mitigation.commands { checkTemplate(command, allowed: allowed, label: label, problem: problem) }
+            for command in mitigation.commands { checkTemplate(command.source, allowed: allowed, label: label, problem: problem) }
+            if let undo = mitigation.undo { checkTemplate(undo.source, allowed: allowed, label: label, problem: problem) }
             if let config = mitigation.config {
-                for name in Placeholders.names(in: config.text) where !allowed.contains(name) {
+                for name in config.text.placeholders where !allowed.contains(name) {
                     problem("\(label): placeholder {\(name)} in config is not a field this rule's alerts carry")
                 }
             }
@@ -136,7 +137,7 @@ package struct KnowledgeLinter {
         } else if playbook.tuning.macro == nil {
             problem("tuning needs an exception or the rule's own macro/list")
         }
-        if playbook.tuning.notes.isEmpty { problem("tuning has no notes") }
+        if playbook.tuning.notes.string.isEmpty { problem("tuning has no notes") }
         if playbook.references.isEmpty { problem("no references") }
         for reference in playbook.references { checkReference(reference, label: "references", problem: problem) }
         if playbook.recommendations.isEmpty { problem("no recommendations") }
@@ -212,11 +213,14 @@ package struct KnowledgeLinter {
 
     /// Sentences of 40+ characters in a playbook's own prose (not its snippets), for the repetition check.
     static func sentences(of playbook: Playbook) -> Set<String> {
-        var texts: [String] = [playbook.summary, playbook.tuning.notes] + playbook.benign + playbook.recommendations
-        texts += playbook.signals.map(\.detail)
-        for step in playbook.investigation where step.snippet == nil { texts += [step.title, step.lookFor, step.command] }
+        var texts: [String] = [playbook.summary.string, playbook.tuning.notes.string]
+        texts += (playbook.benign + playbook.recommendations + playbook.signals.map(\.detail)).map(\.string)
+        for step in playbook.investigation where step.snippet == nil {
+            texts += [step.title.string, step.lookFor.string, step.command.source]
+        }
         for mitigation in playbook.mitigations where mitigation.snippet == nil {
-            texts += [mitigation.title, mitigation.reach, mitigation.undo ?? ""] + mitigation.commands
+            texts += [mitigation.title.string, mitigation.reach.string, mitigation.undo?.source ?? ""]
+            texts += mitigation.commands.map(\.source)
         }
         var result: Set<String> = []
         for text in texts {

@@ -142,7 +142,7 @@ package struct KnowledgeLoader {
                 reader.problem(node, "attack.from must be rule_tag or playbook")
                 continue
             }
-            attack.append(AttackRef(id: id, origin: origin, note: reader.optionalString(node, "note")))
+            attack.append(AttackRef(id: id, origin: origin, note: reader.optionalString(node, "note").map { Text($0) }))
         }
         var signals: [Signal] = []
         for node in reader.list(root, "signals") {
@@ -155,7 +155,7 @@ package struct KnowledgeLoader {
                 reader.problem(node, "signal '\(id)': missing or invalid `when`")
                 continue
             }
-            signals.append(Signal(id: id, weight: weight, condition: condition, detail: reader.string(node, "detail") ?? ""))
+            signals.append(Signal(id: id, weight: weight, condition: condition, detail: Text(reader.string(node, "detail") ?? "")))
         }
         var steps: [InvestigationStep] = []
         for node in reader.list(root, "investigation") {
@@ -181,10 +181,10 @@ package struct KnowledgeLoader {
                 mitigations.append(mitigation)
             }
         }
-        var tuning = TuningSpec(exception: nil, macro: nil, notes: "")
+        var tuning = TuningSpec(exception: nil, macro: nil, notes: Text(""))
         if let node = root["tuning"] {
             tuning.macro = reader.optionalString(node, "macro")
-            tuning.notes = reader.optionalString(node, "notes") ?? ""
+            tuning.notes = Text((reader.optionalString(node, "notes") ?? "").trimmingSpaces)
             if let exception = node["exception"] {
                 var fields: [ExceptionFieldSpec] = []
                 for item in reader.list(exception, "fields") {
@@ -204,9 +204,9 @@ package struct KnowledgeLoader {
         return Playbook(
             rule: rule, aliases: reader.strings(root, "aliases"), source: source, version: Int(versionText) ?? 1,
             outputFields: reader.strings(root, "output_fields"), target: target,
-            summary: reader.string(root, "summary")?.trimmingSpaces ?? "", attack: attack,
-            benign: reader.strings(root, "benign"), signals: signals, investigation: steps, mitigations: mitigations,
-            tuning: tuning, recommendations: reader.strings(root, "recommendations"),
+            summary: Text(reader.string(root, "summary")?.trimmingSpaces ?? ""), attack: attack,
+            benign: reader.strings(root, "benign").map { Text($0) }, signals: signals, investigation: steps,
+            mitigations: mitigations, tuning: tuning, recommendations: reader.strings(root, "recommendations").map { Text($0) },
             references: reader.strings(root, "references"), file: path)
     }
 }
@@ -273,9 +273,9 @@ struct NodeReader {
     mutating func step(_ node: YAMLNode) -> InvestigationStep? {
         guard let title = string(node, "title"), let command = string(node, "command") else { return nil }
         return InvestigationStep(
-            title: title.trimmingSpaces, command: command.trimmingSpaces,
-            lookFor: (optionalString(node, "look_for") ?? "").trimmingSpaces,
-            reference: (optionalString(node, "reference") ?? "").trimmingSpaces, snippet: nil)
+            title: Text(title.trimmingSpaces), command: Template(command.trimmingSpaces),
+            lookFor: Text((optionalString(node, "look_for") ?? "").trimmingSpaces),
+            reference: Text((optionalString(node, "reference") ?? "").trimmingSpaces), snippet: nil)
     }
 
     mutating func mitigation(_ node: YAMLNode) -> Mitigation? {
@@ -288,16 +288,17 @@ struct NodeReader {
         var config: ConfigSnippet?
         if let configNode = node["config"] {
             if let text = optionalString(configNode, "text") {
-                config = ConfigSnippet(language: optionalString(configNode, "language") ?? "text", text: text)
+                config = ConfigSnippet(language: optionalString(configNode, "language") ?? "text", text: Template(text))
             } else {
                 problem(configNode, "config needs `text`")
             }
         }
         return Mitigation(
-            title: title.trimmingSpaces, kind: kind, isDisruptive: optionalString(node, "disruptive") == "true",
-            commands: strings(node, "commands"), config: config, undo: optionalString(node, "undo")?.trimmingSpaces,
-            reach: (optionalString(node, "reach") ?? "").trimmingSpaces,
-            reference: (optionalString(node, "reference") ?? "").trimmingSpaces, snippet: nil)
+            title: Text(title.trimmingSpaces), kind: kind, isDisruptive: optionalString(node, "disruptive") == "true",
+            commands: strings(node, "commands").map { Template($0) }, config: config,
+            undo: optionalString(node, "undo").map { Template($0.trimmingSpaces) },
+            reach: Text((optionalString(node, "reach") ?? "").trimmingSpaces),
+            reference: Text((optionalString(node, "reference") ?? "").trimmingSpaces), snippet: nil)
     }
 
     mutating func condition(_ node: YAMLNode) -> Condition? {

@@ -32,6 +32,22 @@ package enum Placeholders {
         return missing ? nil : result
     }
 
+    /// The placeholder starting at `index` (`{name}`), with the index after its closing brace.
+    static func placeholder(in bytes: [UInt8], at index: Int) -> (String, Int)? {
+        guard bytes[index] == UInt8(ascii: "{"), index + 1 < bytes.count, isLetter(bytes[index + 1]) else { return nil }
+        var end = index + 1
+        var bracket = false
+        while end < bytes.count {
+            let next = bytes[end]
+            if next == UInt8(ascii: "[") { bracket = true } else if next == UInt8(ascii: "]") { bracket = false }
+            if next == UInt8(ascii: "}") && !bracket { break }
+            guard bracket || isNameByte(next) else { return nil }
+            end += 1
+        }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "}") else { return nil }
+        return (String(decoding: bytes[(index + 1)..<end], as: UTF8.self), end + 1)
+    }
+
     @discardableResult
     private static func scan(_ template: String, replace: (String) -> String) -> String {
         guard template.utf8.contains(UInt8(ascii: "{")) else { return template }
@@ -40,25 +56,12 @@ package enum Placeholders {
         out.reserveCapacity(bytes.count + 32)
         var index = 0
         while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "{"), index + 1 < bytes.count, isLetter(bytes[index + 1]) {
-                var end = index + 1
-                var bracket = false
-                while end < bytes.count {
-                    let next = bytes[end]
-                    if next == UInt8(ascii: "[") { bracket = true } else if next == UInt8(ascii: "]") { bracket = false }
-                    if next == UInt8(ascii: "}") && !bracket { break }
-                    guard bracket || isNameByte(next) else { break }
-                    end += 1
-                }
-                if end < bytes.count, bytes[end] == UInt8(ascii: "}") {
-                    let name = String(decoding: bytes[(index + 1)..<end], as: UTF8.self)
-                    out.append(contentsOf: Array(replace(name).utf8))
-                    index = end + 1
-                    continue
-                }
+            if let (name, end) = placeholder(in: bytes, at: index) {
+                out.append(contentsOf: Array(replace(name).utf8))
+                index = end
+                continue
             }
-            out.append(byte)
+            out.append(bytes[index])
             index += 1
         }
         return String(decoding: out, as: UTF8.self)

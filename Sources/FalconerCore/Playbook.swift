@@ -6,14 +6,14 @@ package struct Playbook: Sendable {
     package var version: Int
     package var outputFields: [String]
     package var target: TargetSpec?
-    package var summary: String
+    package var summary: Text
     package var attack: [AttackRef]
-    package var benign: [String]
+    package var benign: [Text]
     package var signals: [Signal]
     package var investigation: [InvestigationStep]
     package var mitigations: [Mitigation]
     package var tuning: TuningSpec
-    package var recommendations: [String]
+    package var recommendations: [Text]
     package var references: [String]
     /// The file it came from, relative to the knowledge root.
     package var file: String
@@ -38,9 +38,9 @@ package struct AttackRef: Sendable {
     package enum Origin: String, Sendable { case ruleTag = "rule_tag", playbook }
     package var id: String
     package var origin: Origin
-    package var note: String?
+    package var note: Text?
 
-    package init(id: String, origin: Origin, note: String?) {
+    package init(id: String, origin: Origin, note: Text?) {
         self.id = id
         self.origin = origin
         self.note = note
@@ -52,7 +52,7 @@ package struct Signal: Sendable {
     package var id: String
     package var weight: Int
     package var condition: Condition
-    package var detail: String
+    package var detail: Text
 }
 
 /// A condition on an alert's fields and derived facts (docs/knowledge-base.md, "Conditions").
@@ -78,10 +78,10 @@ package enum FieldTest: Sendable {
 
 /// A read-only investigation step; `command` may hold `{field}` placeholders.
 package struct InvestigationStep: Sendable {
-    package var title: String
-    package var command: String
-    package var lookFor: String
-    package var reference: String
+    package var title: Text
+    package var command: Template
+    package var lookFor: Text
+    package var reference: Text
     /// The shared snippet it came from, if any.
     package var snippet: String?
 }
@@ -89,28 +89,28 @@ package struct InvestigationStep: Sendable {
 /// A containment or hardening measure.
 package struct Mitigation: Sendable {
     package enum Kind: String, Sendable { case containment, hardening }
-    package var title: String
+    package var title: Text
     package var kind: Kind
     package var isDisruptive: Bool
-    package var commands: [String]
+    package var commands: [Template]
     package var config: ConfigSnippet?
-    package var undo: String?
-    package var reach: String
-    package var reference: String
+    package var undo: Template?
+    package var reach: Text
+    package var reference: Text
     package var snippet: String?
 }
 
 /// A configuration snippet shown with a mitigation.
 package struct ConfigSnippet: Sendable {
     package var language: String
-    package var text: String
+    package var text: Template
 }
 
 /// How to tune Falco for this rule.
 package struct TuningSpec: Sendable {
     package var exception: ExceptionSpec?
     package var macro: String?
-    package var notes: String
+    package var notes: Text
 }
 
 /// The shape of a Falco exception; values are filled from the alert.

@@ -8,11 +8,11 @@ package struct Report: Sendable {
     package var investigation: [RenderedStep]
     package var mitigations: [RenderedMitigation]
     package var tuning: TuningAdvice
-    package var recommendations: [String]
+    package var recommendations: [Text]
     package var caveats: [String]
     /// What the rule detects and why it matters (from the playbook or the user's rules file).
-    package var ruleDescription: String?
-    package var benign: [String]
+    package var ruleDescription: Text?
+    package var benign: [Text]
     /// The exact Falco rule name of the playbook used, or nil.
     package var playbook: String?
     package var playbookVersion: Int?
@@ -36,7 +36,7 @@ package struct Verdict: Sendable, Equatable {
 package struct Reason: Sendable, Equatable {
     package var signal: String
     package var weight: Int
-    package var detail: String
+    package var detail: Text
 }
 
 /// Who did what, where, to what.
@@ -102,33 +102,34 @@ package struct AttackMapping: Sendable, Equatable {
     package var fullName: String
     package var tactics: [String]
     package var origin: Origin
-    package var note: String?
+    package var note: Text?
 }
 
 /// An investigation step with its placeholders filled.
 package struct RenderedStep: Sendable, Equatable {
-    package var title: String
+    package var title: Text
     package var command: String
-    package var lookFor: String
-    package var reference: String
+    package var lookFor: Text
+    package var reference: Text
 }
 
 /// A mitigation with its placeholders filled.
 package struct RenderedMitigation: Sendable, Equatable {
-    package var title: String
+    package var title: Text
     package var kind: String
     package var isDisruptive: Bool
     package var commands: [String]
-    package var config: ConfigSnippet?
+    /// A configuration snippet (language, text) with its placeholders filled.
+    package var config: RenderedConfig?
     package var undo: String?
-    package var reach: String
-    package var reference: String
+    package var reach: Text
+    package var reference: Text
 }
 
-extension ConfigSnippet: Equatable {
-    package static func == (lhs: ConfigSnippet, rhs: ConfigSnippet) -> Bool {
-        lhs.language == rhs.language && lhs.text == rhs.text
-    }
+/// A configuration snippet with its placeholders filled.
+package struct RenderedConfig: Sendable, Equatable {
+    package var language: String
+    package var text: String
 }
 
 /// How to tune Falco for this alert.

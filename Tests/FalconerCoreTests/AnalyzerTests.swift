@@ -24,8 +24,8 @@ import YAMLParser
         #expect(report.attack.first?.id == "T1055.008")
         #expect(report.attack.first?.fullName == "Process Injection: Ptrace System Calls")
         #expect(report.attack.first?.tactics == ["privilege-escalation", "defense-evasion"])
-        let ptraceScope = report.mitigations.filter { $0.title.contains("Yama scope 1") }
-        #expect(ptraceScope.first?.reach.contains("Root and any process with CAP_SYS_PTRACE are not affected") == true)
+        let ptraceScope = report.mitigations.filter { $0.title.string.contains("Yama scope 1") }
+        #expect(ptraceScope.first?.reach.string.contains("Root and any process with CAP_SYS_PTRACE are not affected") == true)
         #expect(report.mitigations.allSatisfy { !$0.isDisruptive || $0.undo != nil })
         let exception = try #require(report.tuning.exceptionYAML)
         #expect(exception.contains("fields: [proc.exepath, user.loginuid, proc.tty, container.id]"))

@@ -21,8 +21,8 @@ import YAMLParser
         broken.file = "broken.yaml"
         broken.attack = [AttackRef(id: "T1552.005", origin: .playbook, note: nil), AttackRef(id: "T9999", origin: .ruleTag, note: nil)]
         broken.investigation = Array(broken.investigation.prefix(2))
-        broken.investigation[0].command = "cat '{fd.name}' {ka.user.name}"
-        broken.investigation[1].reference = ""
+        broken.investigation[0].command = Template("cat '{fd.name}' {ka.user.name}")
+        broken.investigation[1].reference = Text("")
         broken.mitigations[0].undo = nil
         broken.tuning.exception?.fields = [ExceptionFieldSpec(field: "proc.nope", comp: "like", fixedValue: nil)]
         var base = KnowledgeBase()

@@ -1,0 +1,123 @@
+/// Knowledge prose with its JSON form (escaped, quoted) computed once when the knowledge is loaded, so every
+/// report copies the bytes instead of escaping the same sentences again for each alert.
+package struct Text: Sendable, Equatable, CustomStringConvertible, ExpressibleByStringLiteral {
+    package let string: String
+    /// The string as a JSON string literal, quotes included.
+    package let json: [UInt8]
+
+    package init(_ string: String) {
+        self.string = string
+        var writer = JSONWriter(capacity: string.utf8.count + 8)
+        writer.string(string)
+        json = writer.bytes
+    }
+
+    package init(stringLiteral value: String) { self.init(value) }
+
+    package var description: String { string }
+    package var isEmpty: Bool { string.isEmpty }
+
+    package static func == (lhs: Text, rhs: Text) -> Bool { lhs.string == rhs.string }
+}
+
+/// A command or config text with `{field}` placeholders, split once at load into literal bytes and names.
+package struct Template: Sendable, Equatable, CustomStringConvertible {
+    enum Segment: Sendable, Equatable {
+        case literal([UInt8])
+        case placeholder(String)
+    }
+
+    package let source: String
+    let segments: [Segment]
+
+    package init(_ source: String) {
+        self.source = source
+        var segments: [Segment] = []
+        var literal: [UInt8] = []
+        let bytes = Array(source.utf8)
+        var index = 0
+        while index < bytes.count {
+            if let (name, end) = Placeholders.placeholder(in: bytes, at: index) {
+                if !literal.isEmpty { segments.append(.literal(literal)) }
+                literal = []
+                segments.append(.placeholder(name))
+                index = end
+                continue
+            }
+            literal.append(bytes[index])
+            index += 1
+        }
+        if !literal.isEmpty { segments.append(.literal(literal)) }
+        self.segments = segments
+    }
+
+    package var description: String { source }
+
+    /// The placeholder names, in order.
+    package var placeholders: [String] {
+        segments.compactMap {
+            if case .placeholder(let name) = $0 { return name }
+            return nil
+        }
+    }
+
+    /// True when every placeholder has a value.
+    package func canFill(_ value: (String) -> String?) -> Bool {
+        for segment in segments {
+            if case .placeholder(let name) = segment, value(name) == nil { return false }
+        }
+        return true
+    }
+
+    /// The text with each placeholder replaced by its quoted value; nil when one has no value.
+    package func fill(style: Placeholders.Style, value: (String) -> String?) -> String? {
+        if segments.count == 1, case .literal = segments[0] { return source }
+        var out: [UInt8] = []
+        out.reserveCapacity(source.utf8.count + 32)
+        for segment in segments {
+            switch segment {
+            case .literal(let bytes):
+                out.append(contentsOf: bytes)
+            case .placeholder(let name):
+                guard let raw = value(name) else { return nil }
+                switch style {
+                case .shell: out.append(contentsOf: Quoting.shell(raw).utf8)
+                case .yaml: out.append(contentsOf: Quoting.yaml(raw).utf8)
+                case .plain: out.append(contentsOf: raw.utf8)
+                }
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    package static func == (lhs: Template, rhs: Template) -> Bool { lhs.source == rhs.source }
+}
+
+/// Byte-level substring search: the standard library's generic `contains` is slow on the hot path.
+extension String {
+    package func containsBytes(_ needle: String) -> Bool {
+        var haystack = self
+        var pattern = needle
+        return haystack.withUTF8 { hay in
+            pattern.withUTF8 { pat in
+                guard pat.count > 0 else { return true }
+                guard hay.count >= pat.count else { return false }
+                let first = pat[0]
+                var index = 0
+                let last = hay.count - pat.count
+                while index <= last {
+                    if hay[index] == first {
+                        var matched = true
+                        for offset in 1..<pat.count where hay[index + offset] != pat[offset] {
+                            matched = false
+                            break
+                        }
+                        if matched { return true }
+                    }
+                    index += 1
+                }
+                return false
+            }
+        }
+    }
+}
