@@ -90,6 +90,12 @@ for line in open(os.path.join(SHARED, 'attack', 'enterprise-techniques.tsv')).re
 missing = sorted(t for t in used_tech if t not in techniques)
 if missing:
     sys.exit('unknown ATT&CK ids: ' + ', '.join(missing))
+# Users' own rules may tag any technique that can apply to what Falco watches: keep every technique with a platform
+# Falco has a source for (hosts, containers, clouds, SaaS, identity providers), not only those used today.
+FALCO_PLATFORMS = {'Linux', 'Containers', 'IaaS', 'SaaS', 'Identity Provider', 'Office Suite', 'ESXi'}
+for t, d in techniques.items():
+    if FALCO_PLATFORMS & set(d['platforms']):
+        used_tech.add(t)
 for t in list(used_tech):
     if techniques[t]['parent']:
         used_tech.add(techniques[t]['parent'])
@@ -97,7 +103,8 @@ for t in list(used_tech):
 def q(s):
     return '"' + s.replace('\\', '\\\\').replace('"', '\\"') + '"'
 
-out = ['# ATT&CK Enterprise v18.1 techniques that Falconer uses (Falco rule tags and playbooks), and the tactics.',
+out = ['# ATT&CK Enterprise v18.1 techniques for every platform Falco watches (Linux, containers, clouds, SaaS, identity',
+       '# providers), plus any other that a Falco rule tag or playbook uses, and the tactics.',
        '# Regenerate with scripts/update-catalogs.py; tests check every entry against ../shared/attack/.',
        'version: "ATT&CK Enterprise v18.1"', 'tactics:']
 for line in open(os.path.join(SHARED, 'attack', 'enterprise-tactics.tsv')).read().splitlines()[1:]:

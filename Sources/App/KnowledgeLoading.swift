@@ -28,20 +28,25 @@ struct KnowledgeLoading {
                 loader.add(path: file.path, text: file.text, documents: [])
             }
         }
-        var diagnostics: [Diagnostic] = []
-        for directory in knowledgeDirectories {
-            let files = try yamlFiles(under: directory, option: "--knowledge")
-            for path in files {
-                let text = try read(path)
-                do {
-                    loader.add(path: path, text: text, documents: try parser.parse(text, origin: path))
-                } catch {
-                    diagnostics.append(Diagnostic(file: path, message: "\(error)"))
+        var knowledge = loader.finish()
+        var diagnostics = loader.diagnostics
+        if !knowledgeDirectories.isEmpty {
+            // A second layer over the built-in base: a user's playbook replaces the built-in one of the same rule,
+            // and a user's snippet replaces the built-in snippet of the same id.
+            var userLoader = KnowledgeLoader()
+            for directory in knowledgeDirectories {
+                for path in try yamlFiles(under: directory, option: "--knowledge") {
+                    let text = try read(path)
+                    do {
+                        userLoader.add(path: path, text: text, documents: try parser.parse(text, origin: path))
+                    } catch {
+                        diagnostics.append(Diagnostic(file: path, message: "\(error)"))
+                    }
                 }
             }
+            knowledge = userLoader.finish(base: knowledge)
+            diagnostics += userLoader.diagnostics
         }
-        var knowledge = loader.finish()
-        diagnostics += loader.diagnostics
         var paths: [String] = []
         for path in rulesPaths { paths += try yamlFiles(under: path, option: "--rules") }
         if useDefaultRules {

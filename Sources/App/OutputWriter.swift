@@ -6,7 +6,7 @@ final class OutputWriter {
     private var buffer: [UInt8] = []
     private let directory: String?
     private var sequence = 0
-    private var telemetryHandle: FileHandle?
+    private var telemetryDescriptor: Int32 = -1
 
     /// `directory` nil writes to stdout; otherwise the directory is created if needed.
     init(directory: String?) throws(CLIError) {
@@ -39,13 +39,14 @@ final class OutputWriter {
             buffer.append(contentsOf: bytes)
             return
         }
-        if telemetryHandle == nil {
+        if telemetryDescriptor < 0 {
             let path = directory + "/telemetry.jsonl"
-            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-            telemetryHandle = FileHandle(forWritingAtPath: path)
-            _ = try? telemetryHandle?.seekToEnd()
+            telemetryDescriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o644)
+            guard telemetryDescriptor >= 0 else {
+                throw CLIError(reason: .failure, message: "\(path): cannot open (\(String(cString: strerror(errno))))")
+            }
         }
-        telemetryHandle?.write(Data(bytes))
+        try writeAll(telemetryDescriptor, bytes, path: directory + "/telemetry.jsonl")
     }
 
     /// Writes a named file in directory mode (incident reports).
@@ -58,14 +59,27 @@ final class OutputWriter {
         try create(directory + "/" + name, bytes)
     }
 
+    /// Creates `path` exclusively. When a file of that name already exists (an earlier run into the same
+    /// directory), tries `name-2.ext`, `name-3.ext`, ... so nothing is ever overwritten.
     private func create(_ path: String, _ bytes: [UInt8]) throws(CLIError) {
-        // O_EXCL: never overwrite, never follow a planted symlink.
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw CLIError(reason: .failure, message: "\(path): cannot create (\(String(cString: strerror(errno))))")
+        var candidate = path
+        var attempt = 1
+        while true {
+            // O_EXCL: never overwrite, never follow a planted symlink.
+            let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+            if fd >= 0 {
+                defer { Foundation.close(fd) }
+                try writeAll(fd, bytes, path: candidate)
+                return
+            }
+            guard errno == EEXIST, attempt < 1000 else {
+                throw CLIError(reason: .failure, message: "\(candidate): cannot create (\(String(cString: strerror(errno))))")
+            }
+            attempt += 1
+            let base = (path as NSString).deletingPathExtension
+            let fileExtension = (path as NSString).pathExtension
+            candidate = fileExtension.isEmpty ? "\(base)-\(attempt)" : "\(base)-\(attempt).\(fileExtension)"
         }
-        defer { Foundation.close(fd) }
-        try writeAll(fd, bytes, path: path)
     }
 
     func flush() throws(CLIError) {
@@ -76,7 +90,10 @@ final class OutputWriter {
 
     func close() throws(CLIError) {
         try flush()
-        try? telemetryHandle?.close()
+        if telemetryDescriptor >= 0 {
+            Foundation.close(telemetryDescriptor)
+            telemetryDescriptor = -1
+        }
     }
 
     private func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(CLIError) {

@@ -11,8 +11,12 @@ package struct AlertContext: Sendable {
         "youki",
     ]
 
-    package init(alert: Alert, targetSpec: TargetSpec? = nil) {
+    /// The rule's tags: the alert's own, or, when the alert carries none, those of the rule in a `--rules` file.
+    package let tags: [String]
+
+    package init(alert: Alert, targetSpec: TargetSpec? = nil, ruleTags: [String] = []) {
         self.alert = alert
+        self.tags = alert.tags.isEmpty ? ruleTags : alert.tags
         self.target = Target.resolve(alert, spec: targetSpec)
         self.facts = Self.deriveFacts(alert)
     }

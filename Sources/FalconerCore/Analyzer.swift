@@ -10,10 +10,13 @@ package struct Analyzer: Sendable {
     /// Analyses `alert` into a report.
     package func analyze(_ alert: Alert) -> Report {
         let playbook = knowledge.playbook(for: alert.rule)
-        let context = AlertContext(alert: alert, targetSpec: playbook?.target)
         let custom = knowledge.rules[alert.rule]
+        let context = AlertContext(alert: alert, targetSpec: playbook?.target, ruleTags: custom?.tags ?? [])
         var caveats = decodingCaveats(alert)
-        let attack = mapAttack(alert, playbook: playbook, caveats: &caveats)
+        if alert.tags.isEmpty, let custom, !custom.tags.isEmpty {
+            caveats.append("The alert carries no tags; the rule's tags were taken from \(custom.file).")
+        }
+        let attack = mapAttack(context, playbook: playbook, caveats: &caveats)
         let verdict = assess(context, playbook: playbook)
         let entities = extractEntities(context)
         var skipped = 0
@@ -48,7 +51,7 @@ package struct Analyzer: Sendable {
     private func decodingCaveats(_ alert: Alert) -> [String] {
         var caveats: [String] = []
         if alert.isSourceInferred {
-            caveats.append("The alert carries no `source`; it was inferred as \(alert.source) from the rule name and field names.")
+            caveats.append("The alert carries no source; it was inferred as \(alert.source) from the rule name and field names.")
         }
         if alert.priority == nil { caveats.append("The alert carries no valid Falco priority.") }
         if alert.time == nil {
@@ -67,7 +70,7 @@ package struct Analyzer: Sendable {
 
     // MARK: - ATT&CK
 
-    private func mapAttack(_ alert: Alert, playbook: Playbook?, caveats: inout [String]) -> [AttackMapping] {
+    private func mapAttack(_ context: AlertContext, playbook: Playbook?, caveats: inout [String]) -> [AttackMapping] {
         var result: [AttackMapping] = []
         var seen: Set<String> = []
         let catalog = knowledge.attack
@@ -80,7 +83,7 @@ package struct Analyzer: Sendable {
                     tactics: technique.tactics, origin: origin, note: note))
         }
         var invalid: [String] = []
-        for tag in alert.tags {
+        for tag in context.tags {
             guard let id = Self.techniqueID(inTag: tag) else { continue }
             if catalog.techniques[id] != nil {
                 add(id, .ruleTag, nil)

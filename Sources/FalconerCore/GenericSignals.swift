@@ -25,13 +25,13 @@ enum GenericSignals {
         GenericSignal(
             id: "rule_maturity", basis: [],
             weight: { context in
-                let tags = context.alert.tags
+                let tags = context.tags
                 if tags.contains("maturity_stable") { return 5 }
                 if tags.contains("maturity_sandbox") || tags.contains("maturity_deprecated") { return -5 }
                 return nil
             },
             detail: { context in
-                context.alert.tags.contains("maturity_stable")
+                context.tags.contains("maturity_stable")
                     ? "The rule is in Falco's stable set, tuned for few false positives."
                     : "The rule is experimental (sandbox or deprecated maturity) and fires on more benign activity."
             }),
