@@ -72,7 +72,7 @@ enum GenericSignals {
             id: "sensitive_target", basis: ["fd.name", "target.path"],
             weight: { context in
                 guard let path = context.target.path else { return nil }
-                let hit = sensitivePrefixes.contains { path.hasPrefix($0) } || sensitiveFragments.contains { path.contains($0) }
+                let hit = sensitivePrefixes.contains { path.hasPrefix($0) } || sensitiveFragments.contains { path.containsBytes($0) }
                 return hit ? 10 : nil
             },
             detail: { context in "The target \(context.target.path ?? "") holds credentials or controls the system." }),

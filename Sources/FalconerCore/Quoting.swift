@@ -26,7 +26,17 @@ package enum Quoting {
         if control {
             return "$'" + escapedBytes(value) + "'"
         }
-        return "'" + value.replacing("'", with: "'\\''") + "'"
+        var quoted: [UInt8] = [UInt8(ascii: "'")]
+        quoted.reserveCapacity(value.utf8.count + 8)
+        for byte in value.utf8 {
+            if byte == UInt8(ascii: "'") {
+                quoted += [UInt8(ascii: "'"), UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "'")]
+            } else {
+                quoted.append(byte)
+            }
+        }
+        quoted.append(UInt8(ascii: "'"))
+        return String(decoding: quoted, as: UTF8.self)
     }
 
     private static func escapedBytes(_ value: String) -> String {
@@ -78,7 +88,7 @@ package enum Quoting {
 
     private static func isPlainYAMLSafe(_ value: String) -> Bool {
         guard let first = value.utf8.first, value.utf8.count <= 200 else { return false }
-        if yamlReserved.contains(value.lowercased()) { return false }
+        if value.utf8.count <= 5, yamlReserved.contains(value.lowercased()) { return false }
         // Must not start with an indicator or a digit-like token that YAML 1.1 would read as a number or date;
         // numbers are fine when they are plain integers (Falco compares text).
         switch first {

@@ -31,7 +31,7 @@ package struct Target: Sendable, Equatable {
         case .file:
             let names = [spec?.field].compactMap { $0 } + fileFields
             for name in names {
-                guard let value = alert[name], !value.contains("->") else { continue }
+                guard let value = alert[name], !value.containsBytes("->") else { continue }
                 target.path = value
                 target.source = name
                 break
