@@ -19,6 +19,12 @@ package struct Analyzer: Sendable {
         let attack = mapAttack(context, playbook: playbook, caveats: &caveats)
         let verdict = assess(context, playbook: playbook)
         let entities = extractEntities(context)
+        if let pid = context.target.pid, context.holds("in_container") {
+            // A pid the tracer names (its command line, the ptrace argument) is a number in the container's pid
+            // namespace; Falco's own proc.pid is the host's. Say so, or a responder kills the wrong process.
+            caveats.append(
+                "Target pid \(pid) is as seen inside the container's pid namespace; on the node the same process has another pid, so look it up inside the container.")
+        }
         var skipped = 0
         let steps = investigation(context, playbook: playbook, skipped: &skipped)
         let mitigations = mitigations(context, playbook: playbook, skipped: &skipped)
@@ -252,10 +258,13 @@ package struct Analyzer: Sendable {
     // MARK: - Investigation and mitigation
 
     private func investigation(_ context: AlertContext, playbook: Playbook?, skipped: inout Int) -> [RenderedStep] {
-        var steps = playbook?.investigation ?? GenericContent.steps(for: context, snippets: knowledge.snippets)
+        var steps = (playbook?.investigation ?? GenericContent.steps(for: context, snippets: knowledge.snippets))
+            .filter { GenericContent.applies($0, to: context) }
         // When the alert lacks the values most playbook steps need, generic steps that do apply fill in.
         if playbook != nil, steps.count(where: { $0.command.canFill(context.value(of:)) }) < 3 {
-            steps += GenericContent.steps(for: context, snippets: knowledge.snippets)
+            steps += GenericContent.steps(for: context, snippets: knowledge.snippets).filter {
+                GenericContent.applies($0, to: context)
+            }
         }
         var rendered: [RenderedStep] = []
         rendered.reserveCapacity(steps.count)

@@ -117,9 +117,9 @@ enum GenericContent {
         default:
             ids = ["generic.process_by_pid", "generic.parent_by_pid"]
             switch context.target.kind {
-            case .file: ids += ["generic.file_stat", "generic.file_package_owner"]
+            case .file: ids += ["generic.file_stat", "generic.file_package_owner", "container.file_stat"]
             case .network: ids += ["generic.connection_peer"]
-            case .process: ids += ["generic.target_process"]
+            case .process: ids += ["generic.target_process", "container.target_process"]
             default: break
             }
             if context.holds("in_container") {
@@ -149,8 +149,15 @@ enum GenericContent {
         }
     }
 
-    /// Container-only advice (snippet ids `k8s.*`, `container.*`) is dropped for host alerts.
+    /// Whether an investigation step applies: its `when`, if any, holds.
+    static func applies(_ step: InvestigationStep, to context: AlertContext) -> Bool {
+        step.condition.map { context.evaluate($0) } ?? true
+    }
+
+    /// Whether a mitigation applies: its `when` must hold, container-only snippets (ids `k8s.*`, `container.*`)
+    /// are dropped for host alerts, and host-only snippets (`host.*`) for container alerts.
     static func applies(_ mitigation: Mitigation, to context: AlertContext) -> Bool {
+        if let condition = mitigation.condition, !context.evaluate(condition) { return false }
         guard let id = mitigation.snippet else { return true }
         if id.hasPrefix("k8s.") || id.hasPrefix("container.") { return context.holds("in_container") }
         if id.hasPrefix("host.") { return !context.holds("in_container") }

@@ -115,6 +115,7 @@ package struct KnowledgeLinter {
             if step.lookFor.isEmpty { problem("\(label): missing look_for") }
             checkReference(step.reference.string, label: label, problem: problem)
             checkTemplate(step.command.source, allowed: allowed, label: label, problem: problem)
+            if let condition = step.condition { checkCondition(condition, source: source, problem: problem) }
         }
         if playbook.mitigations.isEmpty { problem("no mitigations") }
         for mitigation in playbook.mitigations {
@@ -125,6 +126,7 @@ package struct KnowledgeLinter {
             if mitigation.commands.isEmpty && mitigation.config == nil { problem("\(label): neither commands nor config") }
             for command in mitigation.commands { checkTemplate(command.source, allowed: allowed, label: label, problem: problem) }
             if let undo = mitigation.undo { checkTemplate(undo.source, allowed: allowed, label: label, problem: problem) }
+            if let condition = mitigation.condition { checkCondition(condition, source: source, problem: problem) }
             if let config = mitigation.config {
                 for name in config.text.placeholders where !allowed.contains(name) {
                     problem("\(label): placeholder {\(name)} in config is not a field this rule's alerts carry")

@@ -97,6 +97,7 @@ package struct KnowledgeLoader {
                     continue
                 }
                 decoded.snippet = id
+                decoded.condition = reader.optionalCondition(node)
                 knowledge.snippets[id] = .investigation(decoded)
             case "mitigation":
                 guard let mitigation = node["mitigation"], var decoded = reader.mitigation(mitigation) else {
@@ -104,6 +105,7 @@ package struct KnowledgeLoader {
                     continue
                 }
                 decoded.snippet = id
+                decoded.condition = reader.optionalCondition(node)
                 knowledge.snippets[id] = .mitigation(decoded)
             default:
                 reader.problem(node, "snippet kind must be investigation or mitigation, not '\(kind)'")
@@ -160,10 +162,12 @@ package struct KnowledgeLoader {
         var steps: [InvestigationStep] = []
         for node in reader.list(root, "investigation") {
             if let use = reader.optionalString(node, "use") {
-                guard case .investigation(let step) = knowledge.snippets[use] else {
+                reader.checkUseKeys(node)
+                guard case .investigation(var step) = knowledge.snippets[use] else {
                     reader.problem(node, "unknown investigation snippet '\(use)'")
                     continue
                 }
+                step.condition = reader.useCondition(node, adding: step.condition)
                 steps.append(step)
             } else if let step = reader.step(node) {
                 steps.append(step)
@@ -172,10 +176,12 @@ package struct KnowledgeLoader {
         var mitigations: [Mitigation] = []
         for node in reader.list(root, "mitigations") {
             if let use = reader.optionalString(node, "use") {
-                guard case .mitigation(let mitigation) = knowledge.snippets[use] else {
+                reader.checkUseKeys(node)
+                guard case .mitigation(var mitigation) = knowledge.snippets[use] else {
                     reader.problem(node, "unknown mitigation snippet '\(use)'")
                     continue
                 }
+                mitigation.condition = reader.useCondition(node, adding: mitigation.condition)
                 mitigations.append(mitigation)
             } else if let mitigation = reader.mitigation(node) {
                 mitigations.append(mitigation)
@@ -270,15 +276,50 @@ struct NodeReader {
         return items
     }
 
+    private static let stepKeys: Set<String> = ["title", "command", "look_for", "reference", "when"]
+    private static let mitigationKeys: Set<String> = [
+        "title", "kind", "disruptive", "commands", "config", "undo", "reach", "reference", "when",
+    ]
+
     mutating func step(_ node: YAMLNode) -> InvestigationStep? {
+        for (key, value) in node.mapping ?? [] where !Self.stepKeys.contains(key) {
+            problem(value, "investigation step: unknown key '\(key)'")
+        }
         guard let title = string(node, "title"), let command = string(node, "command") else { return nil }
         return InvestigationStep(
             title: Text(title.trimmingSpaces), command: Template(command.trimmingSpaces),
             lookFor: Text((optionalString(node, "look_for") ?? "").trimmingSpaces),
-            reference: Text((optionalString(node, "reference") ?? "").trimmingSpaces), snippet: nil)
+            reference: Text((optionalString(node, "reference") ?? "").trimmingSpaces), snippet: nil,
+            condition: optionalCondition(node))
+    }
+
+    /// The optional `when` of a step or mitigation; a present but invalid one is a problem.
+    mutating func optionalCondition(_ node: YAMLNode) -> Condition? {
+        guard let whenNode = node["when"] else { return nil }
+        guard let condition = condition(whenNode) else {
+            problem(whenNode, "invalid `when` condition")
+            return nil
+        }
+        return condition
+    }
+
+    /// A `- use: ID` entry holds only `use` and `when`.
+    mutating func checkUseKeys(_ node: YAMLNode) {
+        for (key, value) in node.mapping ?? [] where key != "use" && key != "when" {
+            problem(value, "snippet use: unknown key '\(key)'")
+        }
+    }
+
+    /// A `- use: ID` entry may add its own `when`, which must hold together with the snippet's.
+    mutating func useCondition(_ node: YAMLNode, adding existing: Condition?) -> Condition? {
+        guard let own = optionalCondition(node) else { return existing }
+        return existing.map { .all([$0, own]) } ?? own
     }
 
     mutating func mitigation(_ node: YAMLNode) -> Mitigation? {
+        for (key, value) in node.mapping ?? [] where !Self.mitigationKeys.contains(key) {
+            problem(value, "mitigation: unknown key '\(key)'")
+        }
         guard let title = string(node, "title") else { return nil }
         let kindText = optionalString(node, "kind") ?? ""
         guard let kind = Mitigation.Kind(rawValue: kindText) else {
@@ -298,7 +339,8 @@ struct NodeReader {
             commands: strings(node, "commands").map { Template($0) }, config: config,
             undo: optionalString(node, "undo").map { Template($0.trimmingSpaces) },
             reach: Text((optionalString(node, "reach") ?? "").trimmingSpaces),
-            reference: Text((optionalString(node, "reference") ?? "").trimmingSpaces), snippet: nil)
+            reference: Text((optionalString(node, "reference") ?? "").trimmingSpaces), snippet: nil,
+            condition: optionalCondition(node))
     }
 
     mutating func condition(_ node: YAMLNode) -> Condition? {

@@ -84,6 +84,8 @@ package struct InvestigationStep: Sendable {
     package var reference: Text
     /// The shared snippet it came from, if any.
     package var snippet: String?
+    /// When set, the step is shown only for alerts where it holds (e.g. `{fact: on_host}`).
+    package var condition: Condition?
 }
 
 /// A containment or hardening measure.
@@ -98,6 +100,8 @@ package struct Mitigation: Sendable {
     package var reach: Text
     package var reference: Text
     package var snippet: String?
+    /// When set, the mitigation is shown only for alerts where it holds.
+    package var condition: Condition?
 }
 
 /// A configuration snippet shown with a mitigation.

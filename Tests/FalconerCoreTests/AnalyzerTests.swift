@@ -43,6 +43,21 @@ import YAMLParser
         #expect(report.tuning.notes.hasPrefix("This alert looks"))
     }
 
+    @Test("host-only steps are dropped in a container, where the target pid is the container's own")
+    func containerScopedSteps() throws {
+        let host = try report("ptrace_attached_to_process.json")
+        #expect(host.investigation.contains { $0.command == "readlink /proc/4232/exe" })
+        #expect(host.investigation.contains { $0.command.hasPrefix("journalctl _COMM=sudo") })
+        #expect(!host.investigation.contains { $0.command.hasPrefix("crictl") })
+        let twin = try report("ptrace_attached_to_process_twin.json")
+        #expect(!twin.investigation.contains { $0.command.contains("/proc/911/exe") || $0.command.hasPrefix("ps ") })
+        #expect(!twin.investigation.contains { $0.command.hasPrefix("journalctl _COMM=sudo") })
+        #expect(twin.investigation.contains { $0.command == "crictl exec 5d1c0a7e9f21 cat /proc/911/status" })
+        #expect(twin.investigation.count >= 3)
+        #expect(twin.caveats.contains { $0.contains("pid 911 is as seen inside the container's pid namespace") })
+        #expect(!host.caveats.contains { $0.contains("pid namespace") })
+    }
+
     @Test("every reason adds up to the score, clamped to 0...100")
     func scoreIsExplained() throws {
         for name in ["ptrace_attached_to_process.json", "ptrace_attached_to_process_twin.json", "attach_exec_pod.json"] {

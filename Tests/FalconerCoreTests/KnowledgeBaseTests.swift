@@ -24,6 +24,8 @@ import YAMLParser
         broken.investigation[0].command = Template("cat '{fd.name}' {ka.user.name}")
         broken.investigation[1].reference = Text("")
         broken.mitigations[0].undo = nil
+        broken.mitigations[0].condition = .fact("on_mars")
+        broken.investigation[1].condition = .field("ka.verb", .equals("create"))
         broken.tuning.exception?.fields = [ExceptionFieldSpec(field: "proc.nope", comp: "like", fixedValue: nil)]
         var base = KnowledgeBase()
         base.attack = knowledge.attack
@@ -34,10 +36,41 @@ import YAMLParser
             "T1552.005 (Cloud Instance Metadata API) is for IaaS", "without a note", "unknown or revoked ATT&CK id T9999",
             "fewer than three investigation steps", "inside shell quotes", "{ka.user.name} is not a field",
             "no reference", "disruptive without undo", "'proc.nope' is not a field", "'like' is not a Falco operator",
-            "at least two fields",
+            "at least two fields", "unknown fact 'on_mars'", "condition field 'ka.verb' is not a field of the syscall",
         ] {
             #expect(messages.contains(expected), "missing: \(expected)")
         }
+    }
+
+    @Test("a misspelt key in a step or mitigation is a problem with its line, not silently ignored")
+    func unknownStepKeys() throws {
+        let text = """
+            rule: Some rule
+            source: syscall
+            investigation:
+              - title: t
+                command: ls
+                look_for: x
+                reference: man:ls(1)
+                wehn: {fact: on_host}
+              - use: host.process_tree
+                wen: {fact: on_host}
+            mitigations:
+              - title: m
+                kind: hardening
+                commands: [ls]
+                reach: r
+                reference: man:ls(1)
+                undoo: nothing
+            """
+        var loader = KnowledgeLoader()
+        loader.add(path: "typo.yaml", text: text, documents: try LibYAMLParser().parse(text, origin: "typo.yaml"))
+        _ = loader.finish()
+        let messages = loader.diagnostics.map(\.description).joined(separator: "\n")
+        #expect(messages.contains("typo.yaml:8"), "\(messages)")
+        #expect(messages.contains("unknown key 'wehn'"))
+        #expect(messages.contains("unknown key 'wen'"))
+        #expect(messages.contains("unknown key 'undoo'"))
     }
 
     @Test("every ATT&CK catalog entry matches MITRE's v18.1 tables exactly")
