@@ -35,17 +35,16 @@ struct AnalyzeCommand {
         func handle(_ outcomes: [Outcome]) throws(CLIError) {
             for outcome in outcomes {
                 switch outcome {
-                case .report(let report, let rendered):
+                case .report(let report, let keys):
                     counts.reports += 1
-                    if incidents != nil {
-                        try incidents?.add(report, output: output)
-                        continue
-                    }
+                    try incidents?.add(report, keys: keys, output: output)
+                case .rendered(let rendered, let alert):
+                    counts.reports += 1
                     if options.format == .markdown && options.outDirectory == nil && markdownSeparatorNeeded {
-                        try output.write(report: Array("\n".utf8), alert: report.alert, fileExtension: "md")
+                        try output.write(report: Array("\n".utf8), alert: alert, fileExtension: "md")
                     }
                     markdownSeparatorNeeded = true
-                    try output.write(report: rendered, alert: report.alert, fileExtension: options.format == .json ? "json" : "md")
+                    try output.write(report: rendered, alert: alert, fileExtension: options.format == .json ? "json" : "md")
                 case .telemetry(let telemetry, let rendered):
                     counts.telemetry += 1
                     if incidents != nil {

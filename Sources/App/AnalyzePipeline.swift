@@ -5,7 +5,11 @@ import SimdJSONParser
 
 /// What one JSON value became.
 enum Outcome {
-    case report(Report, rendered: [UInt8])
+    /// Incident mode: the report and what the correlator needs of it, rendered later when its incident closes.
+    case report(Report, keys: CorrelationKeys)
+    /// A report already rendered; the report itself is released on the lane's thread, only its alert (for file
+    /// names) travels on.
+    case rendered([UInt8], alert: Alert)
     case telemetry(Telemetry, rendered: [UInt8])
     case belowMinimum
     case failed(DecodeError)
@@ -50,13 +54,13 @@ final class Lane: @unchecked Sendable {
             case .alert(let alert):
                 if let minimum, (alert.priority ?? .debug) < minimum { return .belowMinimum }
                 let report = analyzer.analyze(alert)
-                if keepReports { return .report(report, rendered: []) }
+                if keepReports { return .report(report, keys: CorrelationKeys.of(alert)) }
                 var out: [UInt8] = []
                 switch format {
                 case .json: JSONReportRenderer().render(report, into: &out)
                 case .markdown: out = Array(MarkdownReportRenderer().render(report).utf8)
                 }
-                return .report(report, rendered: out)
+                return .rendered(out, alert: alert)
             }
         } catch {
             return .failed(error)

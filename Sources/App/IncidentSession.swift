@@ -14,8 +14,8 @@ struct IncidentSession {
         self.format = format
     }
 
-    mutating func add(_ report: Report, output: OutputWriter) throws(CLIError) {
-        for incident in correlator.receive(report) { try write(incident, output: output) }
+    mutating func add(_ report: Report, keys: CorrelationKeys?, output: OutputWriter) throws(CLIError) {
+        for incident in correlator.receive(report, keys: keys) { try write(incident, output: output) }
     }
 
     mutating func add(_ telemetry: Telemetry) {

@@ -37,23 +37,25 @@ package struct Correlator: Sendable {
     }
 
     /// Adds one analysed alert; returns the incidents this closed (idle, too long, or over the open limit).
-    package mutating func receive(_ report: Report) -> [Incident] {
+    /// `precomputed` must be `CorrelationKeys.of(report.alert)` when given (callers compute it in parallel).
+    package mutating func receive(_ report: Report, keys precomputed: CorrelationKeys? = nil) -> [Incident] {
         let alert = report.alert
         let time = alert.time ?? watermark
         if let time, watermark.map({ time > $0 }) ?? true { watermark = time }
         var closed = sweep()
 
-        let keys = JoinKeys.keys(for: alert)
-        let fingerprint = Fingerprint.of(alert)
-        let stormKey = Fingerprint.stormKey(of: alert)
+        let derived = precomputed ?? CorrelationKeys.of(alert)
+        let keys = derived.keys
+        let fingerprint = derived.fingerprint
+        let stormKey = derived.stormKey
 
         // Storms: a rule and workload over the threshold within the window is summarised, not reported one by one.
         if let stormID = stormIncident(for: stormKey, alert: alert, time: time, closed: &closed) {
             open[stormID]?.alertCount += 1
             touch(stormID, time)
-            if var incident = open[stormID], let index = incident.storms.firstIndex(where: { $0.rule == alert.rule }) {
-                Self.addToStorm(&incident.storms[index], alert: alert, time: time)
-                open[stormID] = incident
+            if let index = open[stormID]?.storms.firstIndex(where: { $0.rule == alert.rule }) {
+                // In place (optional chaining on the subscript): a copy would duplicate the incident's storage.
+                open[stormID]?.storms[index].add(alert, time: time)
             }
             return closed
         }
@@ -68,9 +70,12 @@ package struct Correlator: Sendable {
         let id: String
         let reason: String
         if let first = matches.first {
-            id = first.id
+            // Several incidents share a key with this alert: they become one. The largest absorbs the others, so
+            // a merge costs the size of the small incidents, not of the big one each time.
+            let largest = matches.max { (open[$0.id]?.keys.count ?? 0) < (open[$1.id]?.keys.count ?? 0) } ?? first
+            id = largest.id
             reason = first.key.reason
-            for other in matches.dropFirst() { merge(other.id, into: id, reason: other.key.reason) }
+            for other in matches where other.id != id { merge(other.id, into: id, reason: other.key.reason) }
         } else {
             id = Self.incidentID(alert: alert, fingerprint: fingerprint)
             if open[id] != nil {
@@ -113,7 +118,9 @@ package struct Correlator: Sendable {
     // MARK: - Internals
 
     private mutating func add(_ report: Report, fingerprint: String, reason: String, to id: String, time: EventTime?) {
-        guard var incident = open[id] else { return }
+        // Taken out of the dictionary while it changes, so its arrays and sets are mutated in place, not copied.
+        guard var incident = open.removeValue(forKey: id) else { return }
+        defer { open[id] = incident }
         incident.alertCount += 1
         if let index = incident.fingerprints[fingerprint] {
             incident.members[index].count += 1
@@ -131,8 +138,10 @@ package struct Correlator: Sendable {
             incident.fingerprints[fingerprint] = incident.members.count
             incident.members.append(member)
         }
-        open[id] = incident
-        touch(id, time)
+        if let time {
+            if incident.firstSeen.map({ time < $0 }) ?? true { incident.firstSeen = time }
+            if incident.lastSeen.map({ time > $0 }) ?? true { incident.lastSeen = time }
+        }
     }
 
     private mutating func touch(_ id: String, _ time: EventTime?) {
@@ -142,7 +151,9 @@ package struct Correlator: Sendable {
     }
 
     private mutating func merge(_ source: String, into target: String, reason: String) {
-        guard source != target, let from = open.removeValue(forKey: source), var into = open[target] else { return }
+        guard source != target, open[target] != nil, let from = open.removeValue(forKey: source),
+            var into = open.removeValue(forKey: target)
+        else { return }
         for var member in from.members {
             if let index = into.fingerprints[member.fingerprint] {
                 into.members[index].count += member.count
@@ -198,14 +209,14 @@ package struct Correlator: Sendable {
             firstSeen: nil, lastSeen: nil)
         for incident in noise {
             for member in incident.members {
-                Self.addToStorm(&summary, alert: member.report.alert, time: member.firstSeen)
+                summary.add(member.report.alert, time: member.firstSeen)
                 summary.count += member.count - 1
                 if let last = member.lastSeen, summary.lastSeen.map({ last > $0 }) ?? true { summary.lastSeen = last }
             }
             if incident.id != stormID { merge(incident.id, into: stormID, reason: "same storm (\(alert.rule))") }
         }
         // One example alert of the storm stays a member; the summary stands for the rest.
-        if var storm = open[stormID] {
+        if var storm = open.removeValue(forKey: stormID) {
             var keptExample = false
             storm.members = storm.members.filter { member in
                 guard member.report.alert.rule == alert.rule else { return true }
@@ -220,17 +231,6 @@ package struct Correlator: Sendable {
         state.incidentID = stormID
         storms[key] = state
         return stormID
-    }
-
-    private static func addToStorm(_ storm: inout StormSummary, alert: Alert, time: EventTime?) {
-        storm.count += 1
-        if let ns = alert["k8s.ns.name"], let pod = alert["k8s.pod.name"], storm.pods.count < 1000 { storm.pods.insert("\(ns)/\(pod)") }
-        if let container = alert["container.id"], container != "host", storm.containers.count < 1000 { storm.containers.insert(container) }
-        if let host = alert.hostname, storm.hosts.count < 1000 { storm.hosts.insert(host) }
-        if let time {
-            if storm.firstSeen.map({ time < $0 }) ?? true { storm.firstSeen = time }
-            if storm.lastSeen.map({ time > $0 }) ?? true { storm.lastSeen = time }
-        }
     }
 
     private mutating func sweep() -> [Incident] {
@@ -295,5 +295,19 @@ package struct Correlator: Sendable {
             if !tactics.contains(tactic) { tactics.append(tactic) }
         }
         return tactics
+    }
+}
+
+extension StormSummary {
+    /// Counts one more alert of the storm and widens its pods, containers, hosts and time span.
+    mutating func add(_ alert: Alert, time: EventTime?) {
+        count += 1
+        if let ns = alert["k8s.ns.name"], let pod = alert["k8s.pod.name"], pods.count < 1000 { pods.insert("\(ns)/\(pod)") }
+        if let container = alert["container.id"], container != "host", containers.count < 1000 { containers.insert(container) }
+        if let host = alert.hostname, hosts.count < 1000 { hosts.insert(host) }
+        if let time {
+            if firstSeen.map({ time < $0 }) ?? true { firstSeen = time }
+            if lastSeen.map({ time > $0 }) ?? true { lastSeen = time }
+        }
     }
 }

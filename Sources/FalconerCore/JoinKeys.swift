@@ -116,3 +116,15 @@ package enum Fingerprint {
         image.split(separator: "/").last.map(String.init) ?? image
     }
 }
+
+/// What the correlator needs of one alert, computed where the alert is analysed (in parallel) rather than on the
+/// correlator's single thread.
+package struct CorrelationKeys: Sendable {
+    package var keys: [JoinKeys.Key]
+    package var fingerprint: String
+    package var stormKey: String?
+
+    package static func of(_ alert: Alert) -> CorrelationKeys {
+        CorrelationKeys(keys: JoinKeys.keys(for: alert), fingerprint: Fingerprint.of(alert), stormKey: Fingerprint.stormKey(of: alert))
+    }
+}
