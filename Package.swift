@@ -37,13 +37,15 @@ let package = Package(
         .plugin(name: "EmbedKnowledge", capability: .buildTool(), dependencies: ["KnowledgeEmbedder"]),
 
         // MARK: Tests
-        .target(name: "TestSupport", dependencies: ["FalconerCore", "YAMLParser", "SimdJSONParser", "BundledKnowledge"]),
+        .target(
+            name: "TestSupport", dependencies: ["FalconerCore", "YAMLParser", "SimdJSONParser", "BundledKnowledge"]),
         .testTarget(
             name: "FalconerCoreTests",
             dependencies: ["FalconerCore", "TestSupport"],
             exclude: ["Fixtures", "Golden"]
         ),
-        .testTarget(name: "AdapterTests", dependencies: ["SimdJSONParser", "YAMLParser", "FalconerCore", "TestSupport"]),
+        .testTarget(
+            name: "AdapterTests", dependencies: ["SimdJSONParser", "YAMLParser", "FalconerCore", "TestSupport"]),
         .testTarget(
             name: "AppTests",
             dependencies: ["App", "FalconerCore", "TestSupport"],

@@ -23,10 +23,14 @@ struct AnalyzeCommand {
         let lanes = (0..<max(1, options.jobs)).map { _ in
             Lane(
                 knowledge: knowledge, format: options.format, minimum: options.minimumPriority,
-                maxValueBytes: options.maxValueBytes, keepReports: options.incidents)
+                maxValueBytes: options.maxValueBytes, keepReports: options.incidents,
+                // telemetry.jsonl in an --out directory holds JSON lines whatever the report format.
+                telemetryFormat: options.outDirectory == nil ? options.format : .json)
         }
         let processor = BatchProcessor(lanes: lanes)
-        var incidents = options.incidents ? IncidentSession(settings: options.incidentSettings, knowledge: knowledge, format: options.format) : nil
+        var incidents =
+            options.incidents
+            ? IncidentSession(settings: options.incidentSettings, knowledge: knowledge, format: options.format) : nil
         var counts = Counts()
         var missingInput = false
         let progress = Progress(enabled: options.showProgress && isatty(STDERR_FILENO) == 1)
@@ -44,7 +48,8 @@ struct AnalyzeCommand {
                         try output.write(report: Array("\n".utf8), alert: alert, fileExtension: "md")
                     }
                     markdownSeparatorNeeded = true
-                    try output.write(report: rendered, alert: alert, fileExtension: options.format == .json ? "json" : "md")
+                    try output.write(
+                        report: rendered, alert: alert, fileExtension: options.format == .json ? "json" : "md")
                 case .telemetry(let telemetry, let rendered):
                     counts.telemetry += 1
                     if incidents != nil {
@@ -169,7 +174,8 @@ final class Progress {
         last = now
         let seconds = Double(now.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         let rate = seconds > 0 ? Int(Double(counts.reports) / seconds) : 0
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(counts.reports) alerts, \(rate)/s, \(counts.errors) errors".utf8))
+        FileHandle.standardError.write(
+            Data("\r\u{1B}[K\(counts.reports) alerts, \(rate)/s, \(counts.errors) errors".utf8))
         printed = true
     }
 

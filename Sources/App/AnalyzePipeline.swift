@@ -25,8 +25,12 @@ final class Lane: @unchecked Sendable {
     private let format: ReportFormat
     private let minimum: Priority?
     private let keepReports: Bool
+    private let telemetryFormat: ReportFormat
 
-    init(knowledge: KnowledgeBase, format: ReportFormat, minimum: Priority?, maxValueBytes: Int, keepReports: Bool) {
+    init(
+        knowledge: KnowledgeBase, format: ReportFormat, minimum: Priority?, maxValueBytes: Int, keepReports: Bool,
+        telemetryFormat: ReportFormat
+    ) {
         if let simd = SimdJSONDocumentParser(maxBytes: maxValueBytes + 64) {
             parser = simd
         } else {
@@ -37,6 +41,7 @@ final class Lane: @unchecked Sendable {
         self.format = format
         self.minimum = minimum
         self.keepReports = keepReports
+        self.telemetryFormat = telemetryFormat
     }
 
     /// Parses, decodes, analyses and renders one value.
@@ -46,7 +51,7 @@ final class Lane: @unchecked Sendable {
             switch try decoder.decode(document, origin: origin) {
             case .telemetry(let telemetry):
                 var out: [UInt8] = []
-                switch format {
+                switch telemetryFormat {
                 case .json: TelemetryRenderer().render(telemetry, into: &out)
                 case .markdown: out = Array(MarkdownTelemetry.render(telemetry).utf8)
                 }
@@ -78,8 +83,10 @@ enum MarkdownTelemetry {
     static func render(_ telemetry: Telemetry) -> String {
         let counters = telemetry.counters.map { "\($0.name)=\($0.value)" }.joined(separator: ", ")
         let verdict = telemetry.isCaveat ? "alerts may be missing for this period" : "no drops"
-        var line = "> Falco telemetry (\(telemetry.kind.rawValue)) from \(Quoting.markdown(telemetry.hostname ?? "unknown host"))"
-        line += " at \(Quoting.markdownCode(telemetry.timeText ?? "unknown time")): \(verdict)"
+        var line =
+            "> Falco telemetry (\(telemetry.kind.rawValue)) from \(Quoting.markdown(telemetry.hostname ?? "unknown host"))"
+        let time = telemetry.timeText ?? telemetry.time.map { RFC3339.format($0, fraction: true) } ?? "unknown time"
+        line += " at \(Quoting.markdownCode(time)): \(verdict)"
         if !counters.isEmpty { line += " (\(Quoting.markdown(counters)))" }
         return line + ".\n\n"
     }

@@ -69,7 +69,10 @@ struct AnalyzeOptions {
         }
         func number(_ name: String, _ text: String, range: ClosedRange<Int>) throws(CLIError) -> Int {
             guard let number = Int(text), range.contains(number) else {
-                throw CLIError(reason: .usage, message: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+                throw CLIError(
+                    reason: .usage,
+                    message:
+                        "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
             }
             return number
         }
@@ -106,7 +109,9 @@ struct AnalyzeOptions {
                 guard let priority = Priority(parsing: text) else {
                     throw CLIError(
                         reason: .usage,
-                        message: "--min-priority must be one of \(Priority.allCases.map { $0.rawValue.lowercased() }.joined(separator: ", ")), not '\(text)'")
+                        message:
+                            "--min-priority must be one of \(Priority.allCases.map { $0.rawValue.lowercased() }.joined(separator: ", ")), not '\(text)'"
+                    )
                 }
                 options.minimumPriority = priority
             case "--max-value-size":
@@ -120,9 +125,11 @@ struct AnalyzeOptions {
             case "--incidents":
                 options.incidents = true
             case "--window":
-                options.incidentSettings.idleWindowSeconds = Int64(try number(argument, take(argument), range: 1...86_400 * 7))
+                options.incidentSettings.idleWindowSeconds = Int64(
+                    try number(argument, take(argument), range: 1...86_400 * 7))
             case "--max-span":
-                options.incidentSettings.maxSpanSeconds = Int64(try number(argument, take(argument), range: 1...86_400 * 30))
+                options.incidentSettings.maxSpanSeconds = Int64(
+                    try number(argument, take(argument), range: 1...86_400 * 30))
             case "--storm-threshold":
                 options.incidentSettings.stormThreshold = try number(argument, take(argument), range: 2...10_000_000)
             case "--jobs":

@@ -8,7 +8,7 @@ enum HelpText {
 
         SYNOPSIS
             falconer analyze [OPTIONS] [FILE...]
-            falconer kb lint [--knowledge DIR] [--rules FILE]...
+            falconer kb lint [--knowledge DIR]... [--rules FILE]...
             falconer kb coverage FILE...
             falconer --help | --version
 
@@ -105,7 +105,7 @@ enum HelpText {
             falconer kb - inspect the knowledge base
 
         SYNOPSIS
-            falconer kb lint [--knowledge DIR]... [--rules FILE]... [--no-default-rules]
+            falconer kb lint [--knowledge DIR]... [--rules FILE]...
             falconer kb coverage FILE...
 
         DESCRIPTION

@@ -23,7 +23,9 @@ enum KBCommand {
             switch argument {
             case "--knowledge", "--rules":
                 index += 1
-                guard index < arguments.count else { throw CLIError(reason: .usage, message: "\(argument) needs a value") }
+                guard index < arguments.count else {
+                    throw CLIError(reason: .usage, message: "\(argument) needs a value")
+                }
                 if argument == "--knowledge" {
                     loading.knowledgeDirectories.append(arguments[index])
                 } else {

@@ -7,7 +7,9 @@ import YAMLParser
 /// add or replace playbooks by rule name), then Falco rules files (`--rules`, or Falco's default paths).
 struct KnowledgeLoading {
     /// Falco's usual rules locations, read when they exist (unless `--no-default-rules`).
-    static let defaultRulesPaths = ["/etc/falco/falco_rules.yaml", "/etc/falco/falco_rules.local.yaml", "/etc/falco/rules.d"]
+    static let defaultRulesPaths = [
+        "/etc/falco/falco_rules.yaml", "/etc/falco/falco_rules.local.yaml", "/etc/falco/rules.d",
+    ]
 
     var knowledgeDirectories: [String] = []
     var rulesPaths: [String] = []
@@ -58,7 +60,8 @@ struct KnowledgeLoading {
             let text = try read(path)
             do {
                 let documents = try parser.parse(text, origin: path)
-                for rule in RulesFileReader.rules(in: documents, file: path, diagnostics: &diagnostics) where !rule.isOverride {
+                for rule in RulesFileReader.rules(in: documents, file: path, diagnostics: &diagnostics)
+                where !rule.isOverride {
                     knowledge.rules[rule.name] = rule
                 }
             } catch {

@@ -15,7 +15,9 @@ final class OutputWriter {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
-                throw CLIError(reason: .failure, message: "--out \(directory): cannot create the directory (\(error.localizedDescription))")
+                throw CLIError(
+                    reason: .failure,
+                    message: "--out \(directory): cannot create the directory (\(error.localizedDescription))")
             }
         }
         buffer.reserveCapacity(1 << 20)
@@ -73,7 +75,8 @@ final class OutputWriter {
                 return
             }
             guard errno == EEXIST, attempt < 1000 else {
-                throw CLIError(reason: .failure, message: "\(candidate): cannot create (\(String(cString: strerror(errno))))")
+                throw CLIError(
+                    reason: .failure, message: "\(candidate): cannot create (\(String(cString: strerror(errno))))")
             }
             attempt += 1
             let base = (path as NSString).deletingPathExtension

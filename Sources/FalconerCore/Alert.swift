@@ -58,7 +58,9 @@ package struct Alert: Sendable {
 
 /// A Falco internal event: telemetry about Falco itself, never a threat.
 package struct Telemetry: Sendable {
-    package enum Kind: String, Sendable { case syscallEventDrop = "syscall_event_drop", metricsSnapshot = "metrics_snapshot", other = "internal" }
+    package enum Kind: String, Sendable {
+        case syscallEventDrop = "syscall_event_drop", metricsSnapshot = "metrics_snapshot", other = "internal"
+    }
     package var kind: Kind
     package var rule: String
     package var hostname: String?

@@ -60,7 +60,8 @@ package struct AlertContext: Sendable {
             case .present(let expected): return (value != nil) == expected
             case .equals(let expected): return value == expected
             case .oneOf(let options): return value.map { options.contains($0) } ?? false
-            case .startsWith(let prefixes): return value.map { text in prefixes.contains { text.hasPrefix($0) } } ?? false
+            case .startsWith(let prefixes):
+                return value.map { text in prefixes.contains { text.hasPrefix($0) } } ?? false
             case .endsWith(let suffixes): return value.map { text in suffixes.contains { text.hasSuffix($0) } } ?? false
             case .contains(let parts): return value.map { text in parts.contains { text.containsBytes($0) } } ?? false
             case .greater(let bound): return value.flatMap(Double.init).map { $0 > bound } ?? false
@@ -95,7 +96,8 @@ package struct AlertContext: Sendable {
         if alert["k8s.pod.name"] != nil || alert["k8s.ns.name"] != nil { facts.insert("in_kubernetes") }
         if alert["container.privileged"] == "true" { facts.insert("privileged_container") }
         let flags = alert["evt.arg.flags"] ?? ""
-        if flags.containsBytes("EXE_WRITABLE") || flags.containsBytes("EXE_UPPER_LAYER") || flags.containsBytes("EXE_FROM_MEMFD")
+        if flags.containsBytes("EXE_WRITABLE") || flags.containsBytes("EXE_UPPER_LAYER")
+            || flags.containsBytes("EXE_FROM_MEMFD")
             || alert["proc.is_exe_writable"] == "true" || alert["proc.is_exe_upper_layer"] == "true"
         {
             facts.insert("exe_writable")

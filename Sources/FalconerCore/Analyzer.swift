@@ -8,11 +8,13 @@ package struct Analyzer: Sendable {
     }
 
     /// Analyses `alert` into a report.
-    package func analyze(_ alert: Alert) -> Report {
-        let playbook = knowledge.playbook(for: alert.rule)
-        let custom = knowledge.rules[alert.rule]
+    package func analyze(_ received: Alert) -> Report {
+        let playbook = knowledge.playbook(for: received.rule)
+        let custom = knowledge.rules[received.rule]
+        var caveats: [String] = []
+        let alert = custom.map { Self.complete(received, from: $0, caveats: &caveats) } ?? received
         let context = AlertContext(alert: alert, targetSpec: playbook?.target, ruleTags: custom?.tags ?? [])
-        var caveats = decodingCaveats(alert)
+        caveats = decodingCaveats(alert) + caveats
         if alert.tags.isEmpty, let custom, !custom.tags.isEmpty {
             caveats.append("The alert carries no tags; the rule's tags were taken from \(custom.file).")
         }
@@ -23,14 +25,16 @@ package struct Analyzer: Sendable {
             // A pid the tracer names (its command line, the ptrace argument) is a number in the container's pid
             // namespace; Falco's own proc.pid is the host's. Say so, or a responder kills the wrong process.
             caveats.append(
-                "Target pid \(pid) is as seen inside the container's pid namespace; on the node the same process has another pid, so look it up inside the container.")
+                "Target pid \(pid) is as seen inside the container's pid namespace; on the node the same process has another pid, so look it up inside the container."
+            )
         }
         var skipped = 0
         let steps = investigation(context, playbook: playbook, skipped: &skipped)
         let mitigations = mitigations(context, playbook: playbook, skipped: &skipped)
         if skipped > 0 {
             caveats.append(
-                "\(skipped) investigation or mitigation step(s) were left out because the alert lacks the values they need.")
+                "\(skipped) investigation or mitigation step(s) were left out because the alert lacks the values they need."
+            )
         }
         if playbook == nil {
             caveats.append(
@@ -41,7 +45,9 @@ package struct Analyzer: Sendable {
         }
         var tuning = ExceptionBuilder(knowledge: knowledge).advice(for: context, playbook: playbook)
         if verdict.assessment == .suspicious || verdict.assessment == .malicious, tuning.exceptionYAML != nil {
-            tuning.notes = "This alert looks \(verdict.assessment.rawValue): confirm it is benign before adding any exception, or the exception will hide the next attack. " + tuning.notes
+            tuning.notes =
+                "This alert looks \(verdict.assessment.rawValue): confirm it is benign before adding any exception, or the exception will hide the next attack. "
+                + tuning.notes
         }
         let recommendations = recommend(context, playbook: playbook)
         return Report(
@@ -54,21 +60,51 @@ package struct Analyzer: Sendable {
 
     // MARK: - Caveats from decoding
 
+    /// Fills what a text-only alert lacks from the rule's definition in a rules file: field values recovered from
+    /// `output` with the rule's output format, and the rule's priority.
+    static func complete(_ alert: Alert, from rule: RuleInfo, caveats: inout [String]) -> Alert {
+        var alert = alert
+        if alert.fields.isEmpty, let format = rule.output, let output = alert.output,
+            let values = format.values(in: output),
+            !values.isEmpty
+        {
+            for (field, value) in values where alert.fields[field] == nil {
+                alert.fields[field] = .string(value)
+                alert.fieldOrder.append(field)
+            }
+            caveats.append(
+                "The alert carries no output_fields; \(values.count) field value(s) were read from its output text with the rule's output format in \(rule.file), and a value that contains the text following it in the format may be cut short."
+            )
+        }
+        if alert.priority == nil, let priority = rule.priority {
+            alert.priority = priority
+            caveats.append(
+                "The alert carries no valid priority; the rule's priority \(priority.rawValue) in \(rule.file) was used."
+            )
+        }
+        return alert
+    }
+
     private func decodingCaveats(_ alert: Alert) -> [String] {
         var caveats: [String] = []
         if alert.isSourceInferred {
-            caveats.append("The alert carries no source; it was inferred as \(alert.source) from the rule name and field names.")
+            caveats.append(
+                "The alert carries no source; it was inferred as \(alert.source) from the rule name and field names.")
         }
         if alert.priority == nil { caveats.append("The alert carries no valid Falco priority.") }
         if alert.time == nil {
             caveats.append("The alert carries no usable event time, so time-bounded commands are left out.")
         } else if let field = alert.timeField, field != "time" {
-            caveats.append("The event time was taken from `\(field)` because `time` was missing or unusable; integer times may have been rounded by tools that passed the alert on.")
+            caveats.append(
+                "The event time was taken from `\(field)` because `time` was missing or unusable; integer times may have been rounded by tools that passed the alert on."
+            )
         }
         let unknown = alert.unknownFields.filter { !$0.hasPrefix("proc.aname[") && !$0.hasPrefix("proc.apid[") }
         if !unknown.isEmpty {
             let shown = unknown.prefix(8).joined(separator: ", ")
-            caveats.append("Falco could not resolve \(unknown.count) field(s) (\(shown)\(unknown.count > 8 ? ", ..." : "")), so the analysis has less context.")
+            caveats.append(
+                "Falco could not resolve \(unknown.count) field(s) (\(shown)\(unknown.count > 8 ? ", ..." : "")), so the analysis has less context."
+            )
         }
         for note in alert.notes { caveats.append("Input: \(note).") }
         return caveats
@@ -102,7 +138,8 @@ package struct Analyzer: Sendable {
         }
         if !invalid.isEmpty {
             caveats.append(
-                "The rule's tag(s) \(invalid.joined(separator: ", ")) are not current ATT&CK Enterprise techniques in Falconer's catalog (\(catalog.version)); they are not shown as facts.")
+                "The rule's tag(s) \(invalid.joined(separator: ", ")) are not current ATT&CK Enterprise techniques in Falconer's catalog (\(catalog.version)); they are not shown as facts."
+            )
         }
         return result
     }
@@ -147,7 +184,9 @@ package struct Analyzer: Sendable {
             case nil: 5
             }
         reasons.append(
-            Reason(signal: "falco_priority", weight: priorityWeight, detail: Self.priorityDetails[alert.priority?.rank ?? 8]))
+            Reason(
+                signal: "falco_priority", weight: priorityWeight,
+                detail: Self.priorityDetails[alert.priority?.rank ?? 8]))
         // A playbook signal that tests the same fact or field as a generic one replaces it (no double counting).
         var tested: Set<String> = []
         for signal in playbook?.signals ?? [] { Self.collectBasis(signal.condition, into: &tested) }
@@ -234,12 +273,14 @@ package struct Analyzer: Sendable {
         guard let loginuid else { return nil }
         let name = context.alert["user.name"] ?? "the effective user"
         if loginuid < 0 || loginuid == 4_294_967_295 {
-            return "No login session is behind this process (login uid unset): it was started by a service, a container runtime or `kubectl exec`, not by someone who logged in to the host."
+            return
+                "No login session is behind this process (login uid unset): it was started by a service, a container runtime or `kubectl exec`, not by someone who logged in to the host."
         }
         if let uid = context.alert.integer("user.uid"), uid == loginuid {
             return "The process runs as the same account that logged in (uid \(loginuid))."
         }
-        return "Login uid \(loginuid) is the account that logged in (audit login uid); it then acted as \(name), for example through sudo or su. Attribute the action to uid \(loginuid)."
+        return
+            "Login uid \(loginuid) is the account that logged in (audit login uid); it then acted as \(name), for example through sudo or su. Attribute the action to uid \(loginuid)."
     }
 
     private func actor(_ alert: Alert) -> Entities.Actor? {
@@ -261,7 +302,7 @@ package struct Analyzer: Sendable {
         var steps = (playbook?.investigation ?? GenericContent.steps(for: context, snippets: knowledge.snippets))
             .filter { GenericContent.applies($0, to: context) }
         // When the alert lacks the values most playbook steps need, generic steps that do apply fill in.
-        if playbook != nil, steps.count(where: { $0.command.canFill(context.value(of:)) }) < 3 {
+        if playbook != nil, steps.count(where: { $0.command.canFill(from: context) }) < 3 {
             steps += GenericContent.steps(for: context, snippets: knowledge.snippets).filter {
                 GenericContent.applies($0, to: context)
             }
@@ -269,12 +310,13 @@ package struct Analyzer: Sendable {
         var rendered: [RenderedStep] = []
         rendered.reserveCapacity(steps.count)
         for step in steps {
-            guard let command = step.command.fill(style: .shell, value: context.value(of:)) else {
+            guard let command = step.command.fill(style: .shell, from: context) else {
                 skipped += 1
                 continue
             }
             guard !rendered.contains(where: { $0.command == command }) else { continue }
-            rendered.append(RenderedStep(title: step.title, command: command, lookFor: step.lookFor, reference: step.reference))
+            rendered.append(
+                RenderedStep(title: step.title, command: command, lookFor: step.lookFor, reference: step.reference))
         }
         return rendered
     }
@@ -288,7 +330,7 @@ package struct Analyzer: Sendable {
         outer: for mitigation in list {
             var commands: [String] = []
             for command in mitigation.commands {
-                guard let filled = command.fill(style: .shell, value: context.value(of:)) else {
+                guard let filled = command.fill(style: .shell, from: context) else {
                     skipped += 1
                     continue outer
                 }
@@ -296,7 +338,7 @@ package struct Analyzer: Sendable {
             }
             var config: RenderedConfig?
             if let snippet = mitigation.config {
-                guard let text = snippet.text.fill(style: .yaml, value: context.value(of:)) else {
+                guard let text = snippet.text.fill(style: .yaml, from: context) else {
                     skipped += 1
                     continue
                 }
@@ -304,7 +346,7 @@ package struct Analyzer: Sendable {
             }
             var undo: String?
             if let template = mitigation.undo {
-                guard let text = template.fill(style: .shell, value: context.value(of:)) else {
+                guard let text = template.fill(style: .shell, from: context) else {
                     skipped += 1
                     continue
                 }
@@ -340,11 +382,15 @@ package struct Analyzer: Sendable {
         parts.append("Falco rule \"\(alert.rule)\"\(priority) fired\(place).")
         if let name = alert["proc.name"] ?? alert["proc.exepath"] {
             var sentence = "Process \(name)"
-            if let cmdline = alert["proc.cmdline"], cmdline != name { sentence += " (command line: \(cmdline.prefix(200)))" }
+            if let cmdline = alert["proc.cmdline"], cmdline != name {
+                sentence += " (command line: \(cmdline.prefix(200)))"
+            }
             if let parent = alert["proc.pname"] { sentence += ", child of \(parent)," }
             if let user = alert["user.name"] {
                 sentence += " ran as \(user)"
-                if let login = context.loginUID, alert["user.uid"] != login { sentence += " on behalf of login uid \(login)" }
+                if let login = context.loginUID, alert["user.uid"] != login {
+                    sentence += " on behalf of login uid \(login)"
+                }
             }
             sentence += targetPhrase(context.target)
             parts.append(sentence + ".")
@@ -377,7 +423,8 @@ package struct Analyzer: Sendable {
     }
 
     private static let appendOutputAdvice = Text(
-        "Add proc.pid, proc.ppid, proc.sid and proc.vpgid to Falco's output with `append_output` (falco.yaml) so alerts can be tied to a process and its session.")
+        "Add proc.pid, proc.ppid, proc.sid and proc.vpgid to Falco's output with `append_output` (falco.yaml) so alerts can be tied to a process and its session."
+    )
 
     private func recommend(_ context: AlertContext, playbook: Playbook?) -> [Text] {
         var list = playbook?.recommendations ?? []
@@ -387,7 +434,9 @@ package struct Analyzer: Sendable {
         }
         if playbook == nil {
             list.append(
-                Text("Write a playbook for \"\(alert.rule)\" (docs/knowledge-base.md) so its alerts get rule-specific signals, steps and tuning."))
+                Text(
+                    "Write a playbook for \"\(alert.rule)\" (docs/knowledge-base.md) so its alerts get rule-specific signals, steps and tuning."
+                ))
         }
         return list
     }

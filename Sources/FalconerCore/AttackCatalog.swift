@@ -110,7 +110,8 @@ package struct FieldCatalog: Sendable {
     package static func baseName(of reference: String) -> String {
         var name = Substring(reference)
         if let bracket = name.firstIndex(of: "[") { name = name[..<bracket] }
-        for prefix in ["evt.arg.", "evt.rawarg.", "evt.type.is.", "thread.cgroup.", "evt.abspath."] where name.hasPrefix(prefix) {
+        for prefix in ["evt.arg.", "evt.rawarg.", "evt.type.is.", "thread.cgroup.", "evt.abspath."]
+        where name.hasPrefix(prefix) {
             return String(prefix.dropLast())
         }
         return String(name)

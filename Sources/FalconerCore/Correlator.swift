@@ -125,8 +125,12 @@ package struct Correlator: Sendable {
         if let index = incident.fingerprints[fingerprint] {
             incident.members[index].count += 1
             if let time {
-                if incident.members[index].firstSeen.map({ time < $0 }) ?? true { incident.members[index].firstSeen = time }
-                if incident.members[index].lastSeen.map({ time > $0 }) ?? true { incident.members[index].lastSeen = time }
+                if incident.members[index].firstSeen.map({ time < $0 }) ?? true {
+                    incident.members[index].firstSeen = time
+                }
+                if incident.members[index].lastSeen.map({ time > $0 }) ?? true {
+                    incident.members[index].lastSeen = time
+                }
             }
         } else if incident.members.count >= settings.maxMembers {
             incident.overflow += 1
@@ -191,7 +195,9 @@ package struct Correlator: Sendable {
 
     /// When `key` is over the threshold, returns the storm's incident (creating it and folding in the open
     /// incidents that hold nothing but this storm's alerts).
-    private mutating func stormIncident(for key: String?, alert: Alert, time: EventTime?, closed: inout [Incident]) -> String? {
+    private mutating func stormIncident(for key: String?, alert: Alert, time: EventTime?, closed: inout [Incident])
+        -> String?
+    {
         guard let key, var state = storms[key] else { return nil }
         if let time, let start = state.windowStart, time.nanoseconds - start.nanoseconds > window {
             storms[key] = nil
@@ -200,8 +206,10 @@ package struct Correlator: Sendable {
         guard state.count >= settings.stormThreshold else { return nil }
         if let id = state.incidentID, open[id]?.storms.isEmpty == false { return id }
         // The storm starts now: collect the pure-noise incidents of this key into one.
-        let noise = open.values.filter { $0.stormKeys == [key] && $0.members.allSatisfy { $0.report.alert.rule == alert.rule } }
-            .sorted { ($0.firstSeen?.nanoseconds ?? .max, $0.id) < ($1.firstSeen?.nanoseconds ?? .max, $1.id) }
+        let noise = open.values.filter {
+            $0.stormKeys == [key] && $0.members.allSatisfy { $0.report.alert.rule == alert.rule }
+        }
+        .sorted { ($0.firstSeen?.nanoseconds ?? .max, $0.id) < ($1.firstSeen?.nanoseconds ?? .max, $1.id) }
         let stormID = noise.first?.id ?? Self.incidentID(alert: alert, fingerprint: "storm|" + key)
         if open[stormID] == nil { open[stormID] = Incident(id: stormID) }
         var summary = StormSummary(
@@ -261,11 +269,13 @@ package struct Correlator: Sendable {
         for event in telemetry {
             guard let host = event.hostname, hosts.contains(host) || hosts.isEmpty else { continue }
             if let time = event.time, let first = incident.firstSeen, let last = incident.lastSeen {
-                guard time.nanoseconds >= first.nanoseconds - window, time.nanoseconds <= last.nanoseconds + window else { continue }
+                guard time.nanoseconds >= first.nanoseconds - window, time.nanoseconds <= last.nanoseconds + window
+                else { continue }
             }
             let counters = event.counters.map { "\($0.name)=\($0.value)" }.joined(separator: ", ")
             incident.caveats.append(
-                "Falco reported dropped events on \(host) at \(event.timeText ?? "an unknown time") (\(counters)): alerts of this incident may be missing.")
+                "Falco reported dropped events on \(host) at \(event.timeText ?? "an unknown time") (\(counters)): alerts of this incident may be missing."
+            )
         }
         return incident
     }
@@ -289,7 +299,9 @@ package struct Correlator: Sendable {
 
     static func tactics(of report: Report) -> [String] {
         var tactics: [String] = []
-        for mapping in report.attack { for tactic in mapping.tactics where !tactics.contains(tactic) { tactics.append(tactic) } }
+        for mapping in report.attack {
+            for tactic in mapping.tactics where !tactics.contains(tactic) { tactics.append(tactic) }
+        }
         for tag in report.alert.tags where tag.hasPrefix("mitre_") {
             let tactic = String(tag.dropFirst(6).map { $0 == "_" ? "-" : $0 })
             if !tactics.contains(tactic) { tactics.append(tactic) }
@@ -302,8 +314,12 @@ extension StormSummary {
     /// Counts one more alert of the storm and widens its pods, containers, hosts and time span.
     mutating func add(_ alert: Alert, time: EventTime?) {
         count += 1
-        if let ns = alert["k8s.ns.name"], let pod = alert["k8s.pod.name"], pods.count < 1000 { pods.insert("\(ns)/\(pod)") }
-        if let container = alert["container.id"], container != "host", containers.count < 1000 { containers.insert(container) }
+        if let ns = alert["k8s.ns.name"], let pod = alert["k8s.pod.name"], pods.count < 1000 {
+            pods.insert("\(ns)/\(pod)")
+        }
+        if let container = alert["container.id"], container != "host", containers.count < 1000 {
+            containers.insert(container)
+        }
         if let host = alert.hostname, hosts.count < 1000 { hosts.insert(host) }
         if let time {
             if firstSeen.map({ time < $0 }) ?? true { firstSeen = time }

@@ -107,7 +107,10 @@ package enum RFC3339 {
             days -= 1
         }
         let (year, month, day) = civilFromDays(days)
-        return (Parts(year: year, month: month, day: day, hour: rest / 3600, minute: rest % 3600 / 60, second: rest % 60), nanos)
+        return (
+            Parts(year: year, month: month, day: day, hour: rest / 3600, minute: rest % 3600 / 60, second: rest % 60),
+            nanos
+        )
     }
 
     private static func pad(_ value: Int64, _ width: Int) -> String {

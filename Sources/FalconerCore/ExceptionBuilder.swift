@@ -27,23 +27,29 @@ package struct ExceptionBuilder: Sendable {
                 dropped.append(field.field)
             }
         }
-        // Syscall exceptions are scoped to where the alert happened unless the playbook already chose a place.
-        if alert.source == "syscall", !chosen.contains(where: { Self.locationFields.contains($0.field) }) {
-            if let repository = alert["container.image.repository"], context.holds("in_container") {
+        // Syscall exceptions are scoped to where the alert happened: in a container always to its image (a namespace
+        // alone admits every image deployed there), on the host to the host, unless the playbook chose a place.
+        if alert.source == "syscall" {
+            let chosenFields = Set(chosen.map(\.field))
+            if context.holds("in_container"), let repository = alert["container.image.repository"],
+                !chosenFields.contains("container.image.repository")
+            {
                 chosen.append(("container.image.repository", "=", repository))
-            } else if context.holds("on_host") {
+            } else if context.holds("on_host"), chosenFields.isDisjoint(with: Self.locationFields) {
                 chosen.append(("container.id", "=", "host"))
             }
         }
         let actorCount = chosen.filter { !Self.locationFields.contains($0.field) && $0.field != "proc.tty" }.count
         guard chosen.count >= 2, actorCount >= 1, !(chosen.count == 1 && chosen[0].field == "proc.name") else {
             let missing = dropped.isEmpty ? "" : " (missing: \(dropped.joined(separator: ", ")))"
-            notes = (notes.isEmpty ? "" : notes + " ")
+            notes =
+                (notes.isEmpty ? "" : notes + " ")
                 + "This alert lacks the values to scope an exception narrowly\(missing); a broader one would hide real attacks, so none is proposed."
             return TuningAdvice(exceptionYAML: nil, macro: playbook?.tuning.macro, notes: notes)
         }
         if !dropped.isEmpty {
-            notes = (notes.isEmpty ? "" : notes + " ")
+            notes =
+                (notes.isEmpty ? "" : notes + " ")
                 + "Left out of the exception because the alert has no value for them: \(dropped.joined(separator: ", "))."
         }
         let yaml = Self.render(rule: alert.rule, name: spec.name, fields: chosen)
@@ -51,7 +57,9 @@ package struct ExceptionBuilder: Sendable {
     }
 
     /// Renders the exception as a Falco rules-file snippet; every alert value is YAML-quoted.
-    package static func render(rule: String, name: String, fields: [(field: String, comp: String, value: String)]) -> String {
+    package static func render(rule: String, name: String, fields: [(field: String, comp: String, value: String)])
+        -> String
+    {
         var yaml = "- rule: \(Quoting.yaml(rule))\n"
         yaml += "  exceptions:\n"
         yaml += "    - name: \(Quoting.yaml(name))\n"
@@ -78,6 +86,7 @@ package struct ExceptionBuilder: Sendable {
         }
         let fields = actorFields.filter { alert[$0] != nil }
         guard !fields.isEmpty else { return nil }
-        return ExceptionSpec(name: "known_activity", fields: fields.map { ExceptionFieldSpec(field: $0, comp: "=", fixedValue: nil) })
+        return ExceptionSpec(
+            name: "known_activity", fields: fields.map { ExceptionFieldSpec(field: $0, comp: "=", fixedValue: nil) })
     }
 }

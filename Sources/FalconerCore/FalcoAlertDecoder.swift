@@ -53,7 +53,9 @@ package struct FalcoAlertDecoder: Sendable {
         }
 
         if source == "internal" || rule.hasPrefix("Falco internal") {
-            return .telemetry(makeTelemetry(rule: rule, hostname: hostname, timeText: timeText, fields: fields, order: order, origin: origin))
+            return .telemetry(
+                makeTelemetry(
+                    rule: rule, hostname: hostname, timeText: timeText, fields: fields, order: order, origin: origin))
         }
 
         var alert = Alert(rule: rule, priority: nil, source: "", origin: origin, fields: fields, fieldOrder: order)
@@ -84,7 +86,8 @@ package struct FalcoAlertDecoder: Sendable {
             if let source = Self.sourceOfFieldClass(name) { votes[source, default: 0] += 1 }
         }
         // Ties are broken by name so the answer never depends on dictionary order.
-        return votes.max { lhs, rhs in lhs.value != rhs.value ? lhs.value < rhs.value : lhs.key > rhs.key }?.key ?? "unknown"
+        return votes.max { lhs, rhs in lhs.value != rhs.value ? lhs.value < rhs.value : lhs.key > rhs.key }?.key
+            ?? "unknown"
     }
 
     /// The source a field's class implies; `evt.` fields exist in every source and imply nothing.
@@ -96,7 +99,8 @@ package struct FalcoAlertDecoder: Sendable {
         case "gcp": return "gcp_auditlog"
         case "github": return "github"
         case "okta": return "okta"
-        case "proc", "fd", "container", "thread", "user", "group", "fs", "fdlist", "k8s", "proc.aname", "spawned_process":
+        case "proc", "fd", "container", "thread", "user", "group", "fs", "fdlist", "k8s", "proc.aname",
+            "spawned_process":
             return "syscall"
         default: return nil
         }
@@ -126,11 +130,11 @@ package struct FalcoAlertDecoder: Sendable {
         switch value {
         case .number(let text), .string(let text):
             if let integer = Int64(text) {
-                // Epoch nanoseconds after 2001 are > 1e18; smaller integers are taken as seconds.
-                return integer > 100_000_000_000_000 ? EventTime(nanoseconds: integer) : EventTime(seconds: integer)
+                return epochTime(integer)
             }
             if let double = Double(text), double.isFinite, double > 0, double < 9.2e18 {
-                return double > 1e14 ? EventTime(nanoseconds: Int64(double)) : EventTime(nanoseconds: Int64(double * 1e9))
+                return double > 1e14
+                    ? EventTime(nanoseconds: Int64(double)) : EventTime(nanoseconds: Int64(double * 1e9))
             }
             return RFC3339.parse(text)
         default:
@@ -138,12 +142,25 @@ package struct FalcoAlertDecoder: Sendable {
         }
     }
 
+    /// An integer epoch time in the unit its magnitude implies: Falco writes nanoseconds, but tools that passed the
+    /// alert on write seconds, milliseconds or microseconds. Below 1e10 (year 2286 in seconds) it is seconds, below
+    /// 1e13 milliseconds, below 1e16 microseconds, else nanoseconds. Negative values are not event times.
+    static func epochTime(_ value: Int64) -> EventTime? {
+        guard value >= 0 else { return nil }
+        let scale: Int64 =
+            value < 10_000_000_000
+            ? 1_000_000_000 : value < 10_000_000_000_000 ? 1_000_000 : value < 10_000_000_000_000_000 ? 1_000 : 1
+        let (nanoseconds, overflow) = value.multipliedReportingOverflow(by: scale)
+        return overflow ? nil : EventTime(nanoseconds: nanoseconds)
+    }
+
     private func makeTelemetry(
         rule: String, hostname: String?, timeText: String?, fields: [String: FieldValue], order: [String],
         origin: String
     ) -> Telemetry {
         let kind: Telemetry.Kind =
-            rule.contains("metrics snapshot") ? .metricsSnapshot : rule.contains("event drop") ? .syscallEventDrop : .other
+            rule.contains("metrics snapshot")
+            ? .metricsSnapshot : rule.contains("event drop") ? .syscallEventDrop : .other
         var counters: [(name: String, value: String)] = []
         var positive = false
         for name in order where name.contains("drop") {

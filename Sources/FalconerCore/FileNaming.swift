@@ -5,7 +5,8 @@ package enum FileNaming {
         let time = alert.time.map { RFC3339.format($0, fraction: true) } ?? "no-time"
         let number = String(sequence)
         let padded = String(repeating: "0", count: max(0, 6 - number.count)) + number
-        return "\(padded)-\(sanitize(time, limit: 32))-\(sanitize(alert.rule, limit: 60)).\(sanitize(fileExtension, limit: 8))"
+        return
+            "\(padded)-\(sanitize(time, limit: 32))-\(sanitize(alert.rule, limit: 60)).\(sanitize(fileExtension, limit: 8))"
     }
 
     /// Keeps `[A-Za-z0-9._-]`, turns every other run into one `_`, removes leading dots, caps the length.
@@ -15,7 +16,7 @@ package enum FileNaming {
         for scalar in text.unicodeScalars {
             let keep =
                 (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z") || (scalar >= "0" && scalar <= "9")
-                || scalar == "-" || scalar == "."
+                || scalar == "-" || scalar == "." || scalar == ":"
             if keep {
                 out.unicodeScalars.append(scalar == ":" ? "-" : scalar)
                 lastWasUnderscore = false

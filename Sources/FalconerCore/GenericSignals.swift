@@ -19,7 +19,9 @@ enum GenericSignals {
         "/var/run/secrets/kubernetes.io", "/run/secrets/kubernetes.io", "/var/lib/kubelet/pki", "/etc/ld.so.preload",
         "/var/run/docker.sock", "/run/containerd/containerd.sock", "/proc/kcore", "/dev/mem",
     ]
-    static let sensitiveFragments = ["/.ssh/", "/.aws/credentials", "/.kube/config", "/.docker/config.json", "id_rsa", "id_ed25519"]
+    static let sensitiveFragments = [
+        "/.ssh/", "/.aws/credentials", "/.kube/config", "/.docker/config.json", "id_rsa", "id_ed25519",
+    ]
 
     static let all: [GenericSignal] = [
         GenericSignal(
@@ -37,18 +39,24 @@ enum GenericSignals {
             }),
         GenericSignal(
             id: "in_container", basis: ["in_container", "container.id"], weight: { $0.holds("in_container") ? 5 : nil },
-            detail: { _ in "It happened inside a container, where interactive and administrative activity is rarer than on a host." }),
+            detail: { _ in
+                "It happened inside a container, where interactive and administrative activity is rarer than on a host."
+            }),
         GenericSignal(
-            id: "privileged_container", basis: ["privileged_container", "container.privileged"], weight: { $0.holds("privileged_container") ? 10 : nil },
+            id: "privileged_container", basis: ["privileged_container", "container.privileged"],
+            weight: { $0.holds("privileged_container") ? 10 : nil },
             detail: { _ in "The container is privileged, so what runs in it can reach the host." }),
         GenericSignal(
             id: "root_user", basis: ["is_root", "user.uid", "user.name"],
             weight: { $0.alert.source == "syscall" && $0.holds("is_root") ? 5 : nil },
-            detail: { _ in "The process runs as root (uid 0), so it can read or change anything on its host or container." }),
+            detail: { _ in
+                "The process runs as root (uid 0), so it can read or change anything on its host or container."
+            }),
         GenericSignal(
             id: "interactive_tty", basis: ["has_tty", "proc.tty"],
             weight: { context in
-                context.holds("has_tty") && context.holds("parent_is_shell") && context.holds("login_uid_set") ? -10 : nil
+                context.holds("has_tty") && context.holds("parent_is_shell") && context.holds("login_uid_set")
+                    ? -10 : nil
             },
             detail: { context in
                 "An interactive shell with a terminal, behind login uid \(context.loginUID ?? "?"): a person at a keyboard, which is how administration looks."
@@ -66,13 +74,18 @@ enum GenericSignals {
                 "The parent is \(context.alert["proc.pname"] ?? "a service"), a network-facing service; a service spawning this is a classic sign of exploitation."
             }),
         GenericSignal(
-            id: "exe_not_from_image", basis: ["exe_writable", "evt.arg.flags"], weight: { $0.holds("exe_writable") ? 15 : nil },
-            detail: { _ in "The executable is writable, in the container's upper layer or in memory: it was not shipped in the image." }),
+            id: "exe_not_from_image", basis: ["exe_writable", "evt.arg.flags"],
+            weight: { $0.holds("exe_writable") ? 15 : nil },
+            detail: { _ in
+                "The executable is writable, in the container's upper layer or in memory: it was not shipped in the image."
+            }),
         GenericSignal(
             id: "sensitive_target", basis: ["fd.name", "target.path"],
             weight: { context in
                 guard let path = context.target.path else { return nil }
-                let hit = sensitivePrefixes.contains { path.hasPrefix($0) } || sensitiveFragments.contains { path.containsBytes($0) }
+                let hit =
+                    sensitivePrefixes.contains { path.hasPrefix($0) }
+                    || sensitiveFragments.contains { path.containsBytes($0) }
                 return hit ? 10 : nil
             },
             detail: { context in "The target \(context.target.path ?? "") holds credentials or controls the system." }),
@@ -83,7 +96,9 @@ enum GenericSignals {
                 if context.holds("in_container") && alert["container.image.repository"] == nil { return 3 }
                 return alert.unknownFields.count >= 3 ? 3 : nil
             },
-            detail: { _ in "Falco could not resolve some metadata (image, names or ancestors), which lowers confidence either way." }),
+            detail: { _ in
+                "Falco could not resolve some metadata (image, names or ancestors), which lowers confidence either way."
+            }),
         GenericSignal(
             id: "anonymous_user", basis: ["ka.user.name"],
             weight: { $0.alert["ka.user.name"] == "system:anonymous" ? 15 : nil },
@@ -94,11 +109,15 @@ enum GenericSignals {
                 guard let code = context.alert["ka.response.code"], code.hasPrefix("4") else { return nil }
                 return -10
             },
-            detail: { context in "The API server refused the request (HTTP \(context.alert["ka.response.code"] ?? "4xx")), so the attempt failed." }),
+            detail: { context in
+                "The API server refused the request (HTTP \(context.alert["ka.response.code"] ?? "4xx")), so the attempt failed."
+            }),
         GenericSignal(
             id: "cloud_call_failed", basis: ["ct.error"],
             weight: { $0.alert["ct.error"] != nil ? -5 : nil },
-            detail: { context in "The cloud API call failed (\(context.alert["ct.error"]?.prefix(80) ?? "error")), so it had no effect." }),
+            detail: { context in
+                "The cloud API call failed (\(context.alert["ct.error"]?.prefix(80) ?? "error")), so it had no effect."
+            }),
     ]
 }
 

@@ -119,8 +119,10 @@ package struct MarkdownIncidentRenderer: Sendable {
         var md = "# Incident \(incident.id): score \(view.score)/100 (\(view.severity.rawValue))\n\n"
         md += "\(Quoting.markdown(view.narrative))\n\n"
         md += "| | |\n|---|---|\n"
-        md += "| First seen | \(Quoting.markdownCode(incident.firstSeen.map { RFC3339.format($0, fraction: true) } ?? "unknown")) |\n"
-        md += "| Last seen | \(Quoting.markdownCode(incident.lastSeen.map { RFC3339.format($0, fraction: true) } ?? "unknown")) |\n"
+        md +=
+            "| First seen | \(Quoting.markdownCode(incident.firstSeen.map { RFC3339.format($0, fraction: true) } ?? "unknown")) |\n"
+        md +=
+            "| Last seen | \(Quoting.markdownCode(incident.lastSeen.map { RFC3339.format($0, fraction: true) } ?? "unknown")) |\n"
         md += "| Alerts | \(incident.alertCount) (\(view.timeline.count) distinct) |\n"
         md += "| Tactics | \(view.tactics.isEmpty ? "none established" : view.tactics.joined(separator: " → ")) |\n"
         md += "| Score | \(Quoting.markdown(view.scoreReasons.joined(separator: "; "))) |\n\n"
@@ -128,7 +130,8 @@ package struct MarkdownIncidentRenderer: Sendable {
         for member in view.timeline {
             let time = member.firstSeen.map { RFC3339.format($0, fraction: true) } ?? "unknown"
             md += "| \(Quoting.markdownCode(time)) | \(Quoting.markdown(member.report.alert.rule)) | \(member.count) | "
-            md += "\(member.report.verdict.assessment.rawValue) (\(member.report.verdict.riskScore)) | \(Quoting.markdown(member.reason)) |\n"
+            md +=
+                "\(member.report.verdict.assessment.rawValue) (\(member.report.verdict.riskScore)) | \(Quoting.markdown(member.reason)) |\n"
         }
         md += "\n## Entities\n\n"
         let lists: [(String, [String])] = [

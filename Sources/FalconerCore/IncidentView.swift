@@ -62,24 +62,32 @@ package struct IncidentView: Sendable {
         }
         let alerts = timeline.map(\.report.alert)
         hosts = collect(alerts.map(\.hostname))
-        containers = collect(alerts.map { alert in
-            guard let id = alert["container.id"], id != "host" else { return nil }
-            return alert["container.name"].map { "\(id) (\($0))" } ?? id
-        })
+        containers = collect(
+            alerts.map { alert in
+                guard let id = alert["container.id"], id != "host" else { return nil }
+                return alert["container.name"].map { "\(id) (\($0))" } ?? id
+            })
         images = collect(alerts.map { $0["container.image.repository"] })
-        pods = collect(alerts.map { alert in
-            if let ns = alert["k8s.ns.name"], let pod = alert["k8s.pod.name"] { return "\(ns)/\(pod)" }
-            if alert["ka.target.resource"] == "pods", let ns = alert["ka.target.namespace"], let name = alert["ka.target.name"] {
-                return "\(ns)/\(name)"
-            }
-            return nil
-        })
+        pods = collect(
+            alerts.map { alert in
+                if let ns = alert["k8s.ns.name"], let pod = alert["k8s.pod.name"] { return "\(ns)/\(pod)" }
+                if alert["ka.target.resource"] == "pods", let ns = alert["ka.target.namespace"],
+                    let name = alert["ka.target.name"]
+                {
+                    return "\(ns)/\(name)"
+                }
+                return nil
+            })
         users = collect(alerts.map { $0["user.name"] })
-        loginUIDs = collect(alerts.map { alert in
-            guard let login = alert.integer("user.loginuid"), login >= 0, login != 4_294_967_295 else { return nil }
-            return String(login)
-        })
-        principals = collect(alerts.map { $0["ka.user.name"] ?? $0["ct.user"] ?? $0["gcp.user"] ?? $0["github.user"] ?? $0["okta.actor.name"] })
+        loginUIDs = collect(
+            alerts.map { alert in
+                guard let login = alert.integer("user.loginuid"), login >= 0, login != 4_294_967_295 else { return nil }
+                return String(login)
+            })
+        principals = collect(
+            alerts.map {
+                $0["ka.user.name"] ?? $0["ct.user"] ?? $0["gcp.user"] ?? $0["github.user"] ?? $0["okta.actor.name"]
+            })
         processes = collect(alerts.map { $0["proc.name"] })
         targets = collect(timeline.map { Self.targetText($0.report.entities.target) })
         narrative = Self.narrate(timeline, storms: incident.storms, overflow: incident.overflow)
@@ -115,7 +123,8 @@ package struct IncidentView: Sendable {
                     clause = "\(user) attached to pod \(ns)/\(name)"
                 default:
                     let verb = alert["ka.verb"] ?? "acted on"
-                    let object = [alert["ka.target.resource"], ns.isEmpty ? nil : ns, name.isEmpty ? nil : name].compactMap { $0 }
+                    let object = [alert["ka.target.resource"], ns.isEmpty ? nil : ns, name.isEmpty ? nil : name]
+                        .compactMap { $0 }
                     clause = "\(user) \(verb) \(object.joined(separator: " ")) (\(alert.rule))"
                 }
             } else if alert.source == "syscall" || alert["proc.name"] != nil {

@@ -154,7 +154,9 @@ package struct JSONStreamSplitter: Sendable {
     }
 
     /// Scans bytes of an open value; returns the index after the last byte it consumed.
-    private mutating func scanValue(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into events: inout [Event]) -> Int {
+    private mutating func scanValue(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into events: inout [Event])
+        -> Int
+    {
         var index = start
         let count = bytes.count
         var runStart = index
@@ -185,7 +187,8 @@ package struct JSONStreamSplitter: Sendable {
                 if column == 0, depth > 0 {
                     // A new top-level value starts while this one is still open: this one was cut short.
                     appendRun(bytes, runStart, index)
-                    events.append(.malformed(reason: oversize ? .tooLarge(limit: maxValueBytes) : .truncated, line: valueLine))
+                    events.append(
+                        .malformed(reason: oversize ? .tooLarge(limit: maxValueBytes) : .truncated, line: valueLine))
                     mode = valueInArray ? .inArrayBetween : .between
                     startValue(byte, inArray: valueInArray)
                     advance(byte)

@@ -128,12 +128,23 @@ package struct JSONWriter {
             var index = 0
             let count = utf8.count
             while index < count {
+                // Eight bytes at a time while none of them needs escaping (the common case for alert values).
+                if let base = utf8.baseAddress {
+                    while index + 8 <= count,
+                        !Self.needsEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                    {
+                        index += 8
+                    }
+                }
+                guard index < count else { break }
                 let byte = utf8[index]
                 if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0xE2 {
                     index += 1
                     continue
                 }
-                if byte == 0xE2, index + 2 < count, utf8[index + 1] == 0x80, utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9 {
+                if byte == 0xE2, index + 2 < count, utf8[index + 1] == 0x80,
+                    utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9
+                {
                     bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
                     bytes.append(contentsOf: utf8[index + 2] == 0xA8 ? Array("\\u2028".utf8) : Array("\\u2029".utf8))
                     index += 3
@@ -152,7 +163,9 @@ package struct JSONWriter {
                 case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
                 case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
                 default:
-                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)]])
+                    bytes.append(contentsOf: [
+                        0x5C, UInt8(ascii: "u"), 0x30, 0x30, Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)],
+                    ])
                 }
                 index += 1
                 runStart = index
@@ -160,6 +173,21 @@ package struct JSONWriter {
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// True when any of the eight bytes in `word` is a control character (< 0x20), `"`, `\\` or 0xE2 (the lead byte
+    /// of U+2028/U+2029). Classic SWAR tests: `(x - 0x01…) & ~x & 0x80…` finds a zero byte, applied to `word ^ c`.
+    @inline(__always)
+    private static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        // Bytes below 0x20, ignoring bytes >= 0x80 (their high bit is masked out by `~word`).
+        let control = (word &- ones &* 0x20) & ~word & highs
+        let quote = hasZero(word ^ (ones &* 0x22))
+        let backslash = hasZero(word ^ (ones &* 0x5C))
+        let e2 = hasZero(word ^ (ones &* 0xE2))
+        return (control | quote | backslash | e2) != 0
     }
 
     /// True when `text` follows RFC 8259's number grammar.

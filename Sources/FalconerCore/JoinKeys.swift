@@ -34,7 +34,9 @@ package enum JoinKeys {
         if let group = alert.integer("proc.vpgid"), group > 1 {
             add("pgid|\(host)|\(container ?? "")|\(group)", "same process group \(group) on \(host)")
         }
-        if let login = alert.integer("user.loginuid"), login >= 0, login != 4_294_967_295, let tty = alert.integer("proc.tty"), tty != 0 {
+        if let login = alert.integer("user.loginuid"), login >= 0, login != 4_294_967_295,
+            let tty = alert.integer("proc.tty"), tty != 0
+        {
             add("login|\(host)|\(login)|\(tty)", "same login session (login uid \(login), tty \(tty)) on \(host)")
         }
         // Process lineage on one host (and in one container: pid namespaces repeat small pids).
@@ -57,14 +59,17 @@ package enum JoinKeys {
             let ns = alert["ka.target.namespace"] ?? ""
             let resource = alert["ka.target.resource"] ?? ""
             add("k8sobj|\(resource)|\(ns)|\(name)", "same Kubernetes object \(resource) \(ns)/\(name)")
-            if resource == "pods", !ns.isEmpty, let sub = alert["ka.target.subresource"], sub == "exec" || sub == "attach" {
+            if resource == "pods", !ns.isEmpty, let sub = alert["ka.target.subresource"],
+                sub == "exec" || sub == "attach"
+            {
                 add("pod|\(ns)/\(name)", "\(sub) into pod \(ns)/\(name)")
             }
         }
         // Cloud and SaaS principals.
-        for (field, label) in [("ct.user.arn", "AWS identity"), ("ct.user", "AWS identity"), ("gcp.user", "GCP principal"),
-            ("github.user", "GitHub user"), ("okta.actor.name", "Okta user")]
-        {
+        for (field, label) in [
+            ("ct.user.arn", "AWS identity"), ("ct.user", "AWS identity"), ("gcp.user", "GCP principal"),
+            ("github.user", "GitHub user"), ("okta.actor.name", "Okta user"),
+        ] {
             guard let value = alert[field], !sharedUsers.contains(value) else { continue }
             add("principal|\(alert.source)|\(value)", "same \(label) \(value)")
             break
@@ -96,7 +101,9 @@ package enum Fingerprint {
     /// The workload an alert belongs to: namespace and image repository in a container, else the host; for audit
     /// and cloud rules the principal.
     package static func workload(of alert: Alert) -> String {
-        if let user = alert["ka.user.name"] ?? alert["ct.user"] ?? alert["gcp.user"] ?? alert["github.user"] ?? alert["okta.actor.name"] {
+        if let user = alert["ka.user.name"] ?? alert["ct.user"] ?? alert["gcp.user"] ?? alert["github.user"]
+            ?? alert["okta.actor.name"]
+        {
             return user
         }
         if let container = alert["container.id"], container != "host" {
@@ -125,6 +132,8 @@ package struct CorrelationKeys: Sendable {
     package var stormKey: String?
 
     package static func of(_ alert: Alert) -> CorrelationKeys {
-        CorrelationKeys(keys: JoinKeys.keys(for: alert), fingerprint: Fingerprint.of(alert), stormKey: Fingerprint.stormKey(of: alert))
+        CorrelationKeys(
+            keys: JoinKeys.keys(for: alert), fingerprint: Fingerprint.of(alert),
+            stormKey: Fingerprint.stormKey(of: alert))
     }
 }

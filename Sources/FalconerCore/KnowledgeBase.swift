@@ -57,6 +57,8 @@ package struct RuleInfo: Sendable, Equatable {
     package var tags: [String]
     /// The `%field` references of the rule's output.
     package var outputFields: [String]
+    /// The rule's output format, for recovering field values from alerts that carry only the text.
+    package var output: OutputFormat?
     package var file: String
     package var line: Int
     /// True when the entry only appends to or overrides an existing rule.

@@ -2,7 +2,8 @@
 package struct KnowledgeLinter {
     /// Placeholders every playbook may use besides its rule's output fields.
     package static let derivedPlaceholders: Set<String> = [
-        "hostname", "target.pid", "target.path", "target.ip", "target.port", "time.iso", "time.since", "time.until", "login.uid",
+        "hostname", "target.pid", "target.path", "target.ip", "target.port", "time.iso", "time.since", "time.until",
+        "login.uid",
     ]
     /// Fields Falco appends to syscall rule outputs (container/k8s) or that `append_output` commonly adds.
     package static let appendedSyscallFields: Set<String> = [
@@ -24,8 +25,12 @@ package struct KnowledgeLinter {
 
     package func lint() -> [Diagnostic] {
         var problems: [Diagnostic] = []
-        if knowledge.attack.techniques.isEmpty { problems.append(Diagnostic(file: "attack.yaml", message: "the ATT&CK catalog is empty")) }
-        if knowledge.fields.fields.isEmpty { problems.append(Diagnostic(file: "fields.yaml", message: "the field catalog is empty")) }
+        if knowledge.attack.techniques.isEmpty {
+            problems.append(Diagnostic(file: "attack.yaml", message: "the ATT&CK catalog is empty"))
+        }
+        if knowledge.fields.fields.isEmpty {
+            problems.append(Diagnostic(file: "fields.yaml", message: "the field catalog is empty"))
+        }
         problems += lintCatalogs()
         var names: [String: String] = [:]
         var sentences: [String: Set<String>] = [:]
@@ -33,7 +38,9 @@ package struct KnowledgeLinter {
             problems += lint(playbook)
             for name in [playbook.rule] + playbook.aliases {
                 if let other = names[name], other != playbook.file {
-                    problems.append(Diagnostic(file: playbook.file, message: "rule name or alias '\(name)' is also claimed by \(other)"))
+                    problems.append(
+                        Diagnostic(
+                            file: playbook.file, message: "rule name or alias '\(name)' is also claimed by \(other)"))
                 }
                 names[name] = playbook.file
             }
@@ -41,7 +48,8 @@ package struct KnowledgeLinter {
             if !knowledge.rules.isEmpty, knowledge.rules[playbook.rule] == nil,
                 !playbook.aliases.contains(where: { knowledge.rules[$0] != nil })
             {
-                problems.append(Diagnostic(file: playbook.file, message: "rule '\(playbook.rule)' is not in the rules files given"))
+                problems.append(
+                    Diagnostic(file: playbook.file, message: "rule '\(playbook.rule)' is not in the rules files given"))
             }
         }
         for (sentence, files) in sentences where files.count > 1 {
@@ -49,7 +57,9 @@ package struct KnowledgeLinter {
             problems.append(
                 Diagnostic(
                     file: list[0],
-                    message: "text repeated verbatim in \(list.count) playbooks (\(list.joined(separator: ", "))); make it a shared snippet: \"\(sentence.prefix(70))...\""))
+                    message:
+                        "text repeated verbatim in \(list.count) playbooks (\(list.joined(separator: ", "))); make it a shared snippet: \"\(sentence.prefix(70))...\""
+                ))
         }
         return problems.sorted()
     }
@@ -58,7 +68,8 @@ package struct KnowledgeLinter {
         var problems: [Diagnostic] = []
         for technique in knowledge.attack.techniques.values {
             if let parent = technique.parent, knowledge.attack.techniques[parent] == nil {
-                problems.append(Diagnostic(file: "attack.yaml", message: "\(technique.id): parent \(parent) is not in the catalog"))
+                problems.append(
+                    Diagnostic(file: "attack.yaml", message: "\(technique.id): parent \(parent) is not in the catalog"))
             }
             for tactic in technique.tactics where knowledge.attack.order(ofTactic: tactic) == nil {
                 problems.append(Diagnostic(file: "attack.yaml", message: "\(technique.id): unknown tactic '\(tactic)'"))
@@ -90,9 +101,13 @@ package struct KnowledgeLinter {
             }
             // Falco's own tags stay visible whatever their platform; what the playbook adds must fit the event.
             if ref.origin == .playbook, Set(technique.platforms).isDisjoint(with: platforms) {
-                problem("\(ref.id) (\(technique.name)) is for \(technique.platforms.joined(separator: "/")), not for \(source) events")
+                problem(
+                    "\(ref.id) (\(technique.name)) is for \(technique.platforms.joined(separator: "/")), not for \(source) events"
+                )
             }
-            if ref.origin == .playbook && (ref.note?.string ?? "").isEmpty { problem("\(ref.id) is added by the playbook without a note saying why") }
+            if ref.origin == .playbook && (ref.note?.string ?? "").isEmpty {
+                problem("\(ref.id) is added by the playbook without a note saying why")
+            }
             if let rule = knowledge.rules[playbook.rule], ref.origin == .ruleTag,
                 !rule.tags.contains(where: { Analyzer.techniqueID(inTag: $0) == ref.id })
             {
@@ -103,13 +118,17 @@ package struct KnowledgeLinter {
         var signalIDs: Set<String> = []
         for signal in playbook.signals {
             if !signalIDs.insert(signal.id).inserted { problem("duplicate signal id '\(signal.id)'") }
-            if !(-40...40).contains(signal.weight) { problem("signal '\(signal.id)': weight \(signal.weight) is outside -40...40") }
+            if !(-40...40).contains(signal.weight) {
+                problem("signal '\(signal.id)': weight \(signal.weight) is outside -40...40")
+            }
             if signal.detail.string.isEmpty { problem("signal '\(signal.id)' has no detail") }
             checkCondition(signal.condition, source: source, problem: problem)
         }
         // Investigation and mitigation
         let allowed = allowedPlaceholders(playbook)
-        if playbook.investigation.count < 3 { problem("fewer than three investigation steps (\(playbook.investigation.count))") }
+        if playbook.investigation.count < 3 {
+            problem("fewer than three investigation steps (\(playbook.investigation.count))")
+        }
         for step in playbook.investigation {
             let label = step.snippet.map { "snippet '\($0)'" } ?? "step '\(step.title)'"
             if step.lookFor.isEmpty { problem("\(label): missing look_for") }
@@ -122,10 +141,18 @@ package struct KnowledgeLinter {
             let label = mitigation.snippet.map { "snippet '\($0)'" } ?? "mitigation '\(mitigation.title)'"
             checkReference(mitigation.reference.string, label: label, problem: problem)
             if mitigation.reach.isEmpty { problem("\(label): missing reach (what it stops and what it does not)") }
-            if mitigation.isDisruptive && (mitigation.undo?.source ?? "").isEmpty { problem("\(label): disruptive without undo") }
-            if mitigation.commands.isEmpty && mitigation.config == nil { problem("\(label): neither commands nor config") }
-            for command in mitigation.commands { checkTemplate(command.source, allowed: allowed, label: label, problem: problem) }
-            if let undo = mitigation.undo { checkTemplate(undo.source, allowed: allowed, label: label, problem: problem) }
+            if mitigation.isDisruptive && (mitigation.undo?.source ?? "").isEmpty {
+                problem("\(label): disruptive without undo")
+            }
+            if mitigation.commands.isEmpty && mitigation.config == nil {
+                problem("\(label): neither commands nor config")
+            }
+            for command in mitigation.commands {
+                checkTemplate(command.source, allowed: allowed, label: label, problem: problem)
+            }
+            if let undo = mitigation.undo {
+                checkTemplate(undo.source, allowed: allowed, label: label, problem: problem)
+            }
             if let condition = mitigation.condition { checkCondition(condition, source: source, problem: problem) }
             if let config = mitigation.config {
                 for name in config.text.placeholders where !allowed.contains(name) {
@@ -188,7 +215,10 @@ package struct KnowledgeLinter {
     private func lintException(_ exception: ExceptionSpec, playbook: Playbook) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         if exception.fields.count < 2 {
-            problems.append(Diagnostic(file: playbook.file, message: "exception '\(exception.name)' needs at least two fields (actor and object or place)"))
+            problems.append(
+                Diagnostic(
+                    file: playbook.file,
+                    message: "exception '\(exception.name)' needs at least two fields (actor and object or place)"))
         }
         if exception.fields.count == 1, exception.fields[0].field == "proc.name" {
             problems.append(Diagnostic(file: playbook.file, message: "exception on a bare proc.name is too broad"))
@@ -202,9 +232,14 @@ package struct KnowledgeLinter {
             let documents = try yaml.parse(yamlText, origin: playbook.file)
             let validator = TuningValidator(knowledge: knowledge)
             problems += validator.validate(documents, origin: playbook.file)
-            if let values = documents.first?.sequence?.first?["exceptions"]?.sequence?.first?["values"]?.sequence?.first?.sequence {
+            if let values = documents.first?.sequence?.first?["exceptions"]?.sequence?.first?["values"]?.sequence?
+                .first?.sequence
+            {
                 for (cell, field) in zip(values, sample) where cell.string != field.2 {
-                    problems.append(Diagnostic(file: playbook.file, message: "exception value for \(field.0) does not survive YAML quoting"))
+                    problems.append(
+                        Diagnostic(
+                            file: playbook.file, message: "exception value for \(field.0) does not survive YAML quoting"
+                        ))
                 }
             }
         } catch {

@@ -41,7 +41,9 @@ package struct KnowledgeLoader {
         for (path, node) in pendingPlaybooks {
             guard let playbook = decodePlaybook(node, path: path) else { continue }
             if let other = seen[playbook.rule] {
-                diagnostics.append(Diagnostic(file: path, message: "duplicate playbook for rule '\(playbook.rule)' (also in \(other))"))
+                diagnostics.append(
+                    Diagnostic(file: path, message: "duplicate playbook for rule '\(playbook.rule)' (also in \(other))")
+                )
                 continue
             }
             seen[playbook.rule] = path
@@ -133,7 +135,8 @@ package struct KnowledgeLoader {
             if let kindText = reader.string(node, "kind"), let kind = TargetKind(rawValue: kindText) {
                 target = TargetSpec(kind: kind, field: reader.optionalString(node, "field"))
             } else {
-                reader.problem(node, "target.kind must be one of \(TargetKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                reader.problem(
+                    node, "target.kind must be one of \(TargetKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
         var attack: [AttackRef] = []
@@ -157,7 +160,8 @@ package struct KnowledgeLoader {
                 reader.problem(node, "signal '\(id)': missing or invalid `when`")
                 continue
             }
-            signals.append(Signal(id: id, weight: weight, condition: condition, detail: Text(reader.string(node, "detail") ?? "")))
+            signals.append(
+                Signal(id: id, weight: weight, condition: condition, detail: Text(reader.string(node, "detail") ?? "")))
         }
         var steps: [InvestigationStep] = []
         for node in reader.list(root, "investigation") {
@@ -212,7 +216,8 @@ package struct KnowledgeLoader {
             outputFields: reader.strings(root, "output_fields"), target: target,
             summary: Text(reader.string(root, "summary")?.trimmingSpaces ?? ""), attack: attack,
             benign: reader.strings(root, "benign").map { Text($0) }, signals: signals, investigation: steps,
-            mitigations: mitigations, tuning: tuning, recommendations: reader.strings(root, "recommendations").map { Text($0) },
+            mitigations: mitigations, tuning: tuning,
+            recommendations: reader.strings(root, "recommendations").map { Text($0) },
             references: reader.strings(root, "references"), file: path)
     }
 }

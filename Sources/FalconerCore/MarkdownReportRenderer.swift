@@ -34,7 +34,8 @@ package struct MarkdownReportRenderer: Sendable {
         md += "severity \(verdict.severity.rawValue).\n\n"
         md += "| Signal | Weight | Why |\n|---|---:|---|\n"
         for reason in verdict.reasons {
-            md += "| \(Quoting.markdown(reason.signal)) | \(reason.weight > 0 ? "+" : "")\(reason.weight) | \(Quoting.markdown(reason.detail.string)) |\n"
+            md +=
+                "| \(Quoting.markdown(reason.signal)) | \(reason.weight > 0 ? "+" : "")\(reason.weight) | \(Quoting.markdown(reason.detail.string)) |\n"
         }
         if !report.benign.isEmpty {
             md += "\nCommon benign explanations:\n\n"
@@ -47,7 +48,8 @@ package struct MarkdownReportRenderer: Sendable {
             md += "| Technique | Name | Tactics | From |\n|---|---|---|---|\n"
             for item in report.attack {
                 let from = item.origin.rawValue + (item.note.map { ": \(Quoting.markdown($0.string))" } ?? "")
-                md += "| \(item.id) | \(Quoting.markdown(item.fullName)) | \(item.tactics.joined(separator: ", ")) | \(from) |\n"
+                md +=
+                    "| \(item.id) | \(Quoting.markdown(item.fullName)) | \(item.tactics.joined(separator: ", ")) | \(from) |\n"
             }
             md += "\n"
         }
@@ -57,7 +59,8 @@ package struct MarkdownReportRenderer: Sendable {
         for (index, step) in report.investigation.enumerated() {
             md += "\(index + 1). **\(Quoting.markdown(step.title.string))**\n\n"
             md += indent(Quoting.markdownFence(step.command, language: "sh")) + "\n\n"
-            md += "   Look for: \(Quoting.markdown(step.lookFor.string)) (\(Quoting.markdown(step.reference.string)))\n\n"
+            md +=
+                "   Look for: \(Quoting.markdown(step.lookFor.string)) (\(Quoting.markdown(step.reference.string)))\n\n"
         }
 
         md += "## Mitigation\n\n"
@@ -103,7 +106,9 @@ package struct MarkdownReportRenderer: Sendable {
     private func entityTable(_ entities: Entities) -> String {
         var rows: [(String, String)] = []
         if let process = entities.process {
-            if let name = process.name { rows.append(("Process", Quoting.markdownCode(name) + (process.pid.map { " (pid \($0))" } ?? ""))) }
+            if let name = process.name {
+                rows.append(("Process", Quoting.markdownCode(name) + (process.pid.map { " (pid \($0))" } ?? "")))
+            }
             if let exe = process.exepath { rows.append(("Executable", Quoting.markdownCode(exe))) }
             if let cmdline = process.cmdline { rows.append(("Command line", Quoting.markdownCode(cmdline))) }
             if let cwd = process.cwd { rows.append(("Working directory", Quoting.markdownCode(cwd))) }
@@ -114,7 +119,8 @@ package struct MarkdownReportRenderer: Sendable {
                 rows.append(("Parent", text))
             }
             if !process.ancestors.isEmpty {
-                rows.append(("Ancestors", process.ancestors.map { Quoting.markdownCode($0.name) }.joined(separator: " ← ")))
+                rows.append(
+                    ("Ancestors", process.ancestors.map { Quoting.markdownCode($0.name) }.joined(separator: " ← ")))
             }
         }
         if let user = entities.user {
@@ -130,14 +136,25 @@ package struct MarkdownReportRenderer: Sendable {
             if let ip = actor.sourceIP { rows.append(("Source address", Quoting.markdownCode(ip))) }
         }
         if let container = entities.container {
-            if let id = container.id { rows.append(("Container", Quoting.markdownCode(id) + (container.name.map { " " + Quoting.markdownCode($0) } ?? ""))) }
+            if let id = container.id {
+                rows.append(
+                    (
+                        "Container",
+                        Quoting.markdownCode(id) + (container.name.map { " " + Quoting.markdownCode($0) } ?? "")
+                    ))
+            }
             if let image = container.image { rows.append(("Image", Quoting.markdownCode(image))) }
             if let privileged = container.privileged { rows.append(("Privileged", privileged ? "yes" : "no")) }
         } else if entities.isHost == true {
             rows.append(("Container", "none: the host itself (container.id is `host`)"))
         }
         if let kubernetes = entities.kubernetes {
-            rows.append(("Kubernetes", [kubernetes.namespace, kubernetes.pod].compactMap { $0.map(Quoting.markdownCode) }.joined(separator: " / ")))
+            rows.append(
+                (
+                    "Kubernetes",
+                    [kubernetes.namespace, kubernetes.pod].compactMap { $0.map(Quoting.markdownCode) }.joined(
+                        separator: " / ")
+                ))
         }
         guard !rows.isEmpty else { return "The alert carries no process, user or actor fields.\n" }
         return "| Entity | Value |\n|---|---|\n" + rows.map { "| \($0.0) | \($0.1) |\n" }.joined()
@@ -167,7 +184,8 @@ package struct MarkdownReportRenderer: Sendable {
         case .k8sObject:
             let object = [target.resource, target.namespace, target.name].compactMap { $0 }.joined(separator: " ")
             return object.isEmpty ? "A Kubernetes object the alert does not name." : "Kubernetes object \(object)."
-        case .cloudResource: return target.name.map { "Resource \($0)\(from)." } ?? "A cloud or SaaS resource the alert does not name."
+        case .cloudResource:
+            return target.name.map { "Resource \($0)\(from)." } ?? "A cloud or SaaS resource the alert does not name."
         case .none: return "No separate target: the action itself is the finding."
         }
     }

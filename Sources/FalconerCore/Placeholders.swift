@@ -39,9 +39,16 @@ package enum Placeholders {
         var bracket = false
         while end < bytes.count {
             let next = bytes[end]
-            if next == UInt8(ascii: "[") { bracket = true } else if next == UInt8(ascii: "]") { bracket = false }
-            if next == UInt8(ascii: "}") && !bracket { break }
-            guard bracket || isNameByte(next) else { return nil }
+            // An index (`proc.aname[2]`, `json.value[/protoPayload/methodName]`) may hold any byte but `]`.
+            if next == UInt8(ascii: "[") && !bracket {
+                bracket = true
+            } else if next == UInt8(ascii: "]") && bracket {
+                bracket = false
+            } else if next == UInt8(ascii: "}") && !bracket {
+                break
+            } else if !bracket && !isNameByte(next) {
+                return nil
+            }
             end += 1
         }
         guard end < bytes.count, bytes[end] == UInt8(ascii: "}") else { return nil }
@@ -68,7 +75,8 @@ package enum Placeholders {
     }
 
     private static func isLetter(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
     }
 
     private static func isNameByte(_ byte: UInt8) -> Bool {

@@ -72,7 +72,8 @@ package enum Quoting {
                 if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
                     || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0xFEFF
                 {
-                    out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                    out +=
+                        "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
                         + String(scalar.value, radix: 16)
                 } else {
                     out.unicodeScalars.append(scalar)
@@ -192,7 +193,8 @@ package enum Quoting {
         }
         let fence = String(repeating: "`", count: max(3, longest + 1))
         let safeLanguage = String(language.filter { $0.isLetter || $0.isNumber })
-        let clean = String(text.unicodeScalars.map { $0.value < 0x20 && $0 != "\n" && $0 != "\t" ? "\u{FFFD}" : Character($0) })
+        let clean = String(
+            text.unicodeScalars.map { $0.value < 0x20 && $0 != "\n" && $0 != "\t" ? "\u{FFFD}" : Character($0) })
         return "\(fence)\(safeLanguage)\n\(clean)\n\(fence)"
     }
 }

@@ -7,7 +7,8 @@ package enum RulesFileReader {
         for document in documents {
             if document.isNull { continue }
             guard let items = document.sequence else {
-                diagnostics.append(Diagnostic(file: file, line: document.line, message: "a rules file is a YAML list of items"))
+                diagnostics.append(
+                    Diagnostic(file: file, line: document.line, message: "a rules file is a YAML list of items"))
                 continue
             }
             for item in items {
@@ -20,7 +21,9 @@ package enum RulesFileReader {
                         description: (item["desc"]?.string ?? "").trimmingSpaces,
                         priority: item["priority"]?.string.flatMap { Priority(parsing: $0.trimmingSpaces) },
                         tags: (item["tags"]?.sequence ?? []).compactMap(\.string),
-                        outputFields: outputFields(in: output), file: file, line: item.line, isOverride: isOverride))
+                        outputFields: outputFields(in: output), output: output.isEmpty ? nil : OutputFormat(output),
+                        file: file,
+                        line: item.line, isOverride: isOverride))
             }
         }
         return rules
@@ -38,7 +41,9 @@ package enum RulesFileReader {
             }
             var end = index + 1
             while end < bytes.count, isNameByte(bytes[end]) { end += 1 }
-            if end < bytes.count, bytes[end] == UInt8(ascii: "["), let close = bytes[end...].firstIndex(of: UInt8(ascii: "]")) {
+            if end < bytes.count, bytes[end] == UInt8(ascii: "["),
+                let close = bytes[end...].firstIndex(of: UInt8(ascii: "]"))
+            {
                 end = close + 1
             }
             if end > index + 1 {
@@ -51,7 +56,9 @@ package enum RulesFileReader {
     }
 
     private static func isNameByte(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_")
+            || byte == UInt8(ascii: ".")
     }
 }

@@ -54,7 +54,9 @@ private struct Reader {
 
     mutating func expect(_ byte: UInt8) throws {
         skipSpace()
-        guard peek == byte else { throw Failure.message("expected '\(Character(Unicode.Scalar(byte)))' at byte \(index)") }
+        guard peek == byte else {
+            throw Failure.message("expected '\(Character(Unicode.Scalar(byte)))' at byte \(index)")
+        }
         index += 1
     }
 
@@ -155,7 +157,9 @@ private struct Reader {
     mutating func number() throws -> String {
         let start = index
         if peek == UInt8(ascii: "-") { index += 1 }
-        guard let first = peek, first >= 48, first <= 57 else { throw Failure.message("invalid value at byte \(start)") }
+        guard let first = peek, first >= 48, first <= 57 else {
+            throw Failure.message("invalid value at byte \(start)")
+        }
         if first == 48 {
             index += 1
         } else {
@@ -163,13 +167,17 @@ private struct Reader {
         }
         if peek == UInt8(ascii: ".") {
             index += 1
-            guard let byte = peek, byte >= 48, byte <= 57 else { throw Failure.message("invalid number at byte \(start)") }
+            guard let byte = peek, byte >= 48, byte <= 57 else {
+                throw Failure.message("invalid number at byte \(start)")
+            }
             while let byte = peek, byte >= 48, byte <= 57 { index += 1 }
         }
         if peek == UInt8(ascii: "e") || peek == UInt8(ascii: "E") {
             index += 1
             if peek == UInt8(ascii: "+") || peek == UInt8(ascii: "-") { index += 1 }
-            guard let byte = peek, byte >= 48, byte <= 57 else { throw Failure.message("invalid number at byte \(start)") }
+            guard let byte = peek, byte >= 48, byte <= 57 else {
+                throw Failure.message("invalid number at byte \(start)")
+            }
             while let byte = peek, byte >= 48, byte <= 57 { index += 1 }
         }
         return String(decoding: bytes[start..<index], as: UTF8.self)

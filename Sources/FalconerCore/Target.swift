@@ -41,11 +41,17 @@ package struct Target: Sendable, Equatable {
                 target.ip = ip
                 target.port = alert["fd.rport"]
                 target.source = "fd.rip"
-            } else if let name = alert[spec?.field ?? "fd.name"], let peer = remoteEnd(ofConnection: name) {
+            } else if let name = alert[spec?.field ?? "fd.name"],
+                let peer = remoteEnd(ofConnection: name, inbound: isInbound(alert))
+            {
                 target.ip = peer.ip
                 target.port = peer.port
                 target.source = "parsed from \(spec?.field ?? "fd.name")"
-            } else if let ip = alert["fd.sip"] {
+            } else if isInbound(alert), let ip = alert["fd.cip"] {
+                target.ip = ip
+                target.port = alert["fd.cport"]
+                target.source = "fd.cip"
+            } else if !isInbound(alert), let ip = alert["fd.sip"] {
                 target.ip = ip
                 target.port = alert["fd.sport"]
                 target.source = "fd.sip"
@@ -84,7 +90,8 @@ package struct Target: Sendable, Equatable {
 
     private static func guessKind(_ alert: Alert) -> TargetKind {
         switch alert.source {
-        case "k8s_audit": return alert["ka.target.resource"] != nil || alert["ka.target.name"] != nil ? .k8sObject : .none
+        case "k8s_audit":
+            return alert["ka.target.resource"] != nil || alert["ka.target.name"] != nil ? .k8sObject : .none
         case "aws_cloudtrail", "gcp_auditlog", "github", "okta": return .cloudResource
         default: break
         }
@@ -130,10 +137,16 @@ package struct Target: Sendable, Equatable {
         return value
     }
 
-    /// The remote end of Falco's connection notation `lip:lport->rip:rport` (IPv6 addresses may be bracketed).
-    package static func remoteEnd(ofConnection name: String) -> (ip: String, port: String?)? {
+    /// True for an accepted connection: the alerted process is the server, so its peer is the client.
+    static func isInbound(_ alert: Alert) -> Bool {
+        alert["evt.type"]?.hasPrefix("accept") ?? false
+    }
+
+    /// The peer in Falco's connection notation `cip:cport->sip:sport` (client first, then server; IPv6 addresses may
+    /// be bracketed): the server for an outbound connection, the client for an accepted one (`inbound`).
+    package static func remoteEnd(ofConnection name: String, inbound: Bool = false) -> (ip: String, port: String?)? {
         guard let arrow = name.firstRange(of: "->") else { return nil }
-        let remote = name[arrow.upperBound...]
+        let remote = inbound ? name[..<arrow.lowerBound] : name[arrow.upperBound...]
         guard let colon = remote.lastIndex(of: ":") else { return nil }
         var ip = String(remote[..<colon])
         let port = String(remote[remote.index(after: colon)...])

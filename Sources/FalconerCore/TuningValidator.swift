@@ -20,7 +20,8 @@ package struct TuningValidator: Sendable {
             problems.append(Diagnostic(file: origin, line: node.line, message: message))
         }
         guard documents.count == 1, let items = documents[0].sequence else {
-            problems.append(Diagnostic(file: origin, message: "tuning must be one YAML document holding a list of rule entries"))
+            problems.append(
+                Diagnostic(file: origin, message: "tuning must be one YAML document holding a list of rule entries"))
             return problems
         }
         for item in items {
@@ -63,7 +64,9 @@ package struct TuningValidator: Sendable {
                 problem(value, "override of '\(key)' must be append or replace")
                 continue
             }
-            if key != "exceptions" && item[key] == nil { problem(value, "override names '\(key)', which the entry does not set") }
+            if key != "exceptions" && item[key] == nil {
+                problem(value, "override names '\(key)', which the entry does not set")
+            }
         }
         if override["exceptions"] == nil { problem(override, "`override` must say how to merge `exceptions`") }
     }
@@ -95,7 +98,8 @@ package struct TuningValidator: Sendable {
             let compNodes = compsNode.sequence ?? [compsNode]
             let given = compNodes.compactMap(\.string)
             if given.count != fields.count {
-                problem(compsNode, "exception '\(name)': comps has \(given.count) item(s) but fields has \(fields.count)")
+                problem(
+                    compsNode, "exception '\(name)': comps has \(given.count) item(s) but fields has \(fields.count)")
             } else {
                 comps = given
             }
@@ -110,7 +114,8 @@ package struct TuningValidator: Sendable {
         for row in rows {
             let cells = fields.count == 1 && row.sequence == nil ? [row] : (row.sequence ?? [])
             guard cells.count == fields.count else {
-                problem(row, "exception '\(name)': a values row has \(cells.count) item(s) but fields has \(fields.count)")
+                problem(
+                    row, "exception '\(name)': a values row has \(cells.count) item(s) but fields has \(fields.count)")
                 continue
             }
             for (cell, comp) in zip(cells, comps) {

@@ -35,7 +35,9 @@ package indirect enum YAMLNode: Sendable, Equatable {
 
     /// A plain (unquoted) scalar that YAML reads as null: empty, `~` or `null`.
     package var isNull: Bool {
-        if case .scalar(let text, false, _) = self { return text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL" }
+        if case .scalar(let text, false, _) = self {
+            return text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
+        }
         return false
     }
 

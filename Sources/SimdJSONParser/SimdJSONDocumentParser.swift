@@ -1,5 +1,5 @@
-package import FalconerCore
 import CSimdJSON
+package import FalconerCore
 
 /// Parses alert documents with simdjson's on-demand API (through the CSimdJSON bridge): the hot path.
 /// Not thread-safe: one parser per thread. The parser owns one simdjson instance, freed on deinit.

@@ -19,7 +19,8 @@ package func fixtureLines(_ name: String, file: StaticString = #filePath) throws
 /// Compares `actual` with `Golden/<name>` next to the calling test file. With RECORD_GOLDEN=1 it rewrites the file
 /// and records an issue, so a recording run never passes by accident.
 package func expectGolden(
-    _ actual: String, named name: String, file: StaticString = #filePath, sourceLocation: SourceLocation = #_sourceLocation
+    _ actual: String, named name: String, file: StaticString = #filePath,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) {
     let directory = URL(fileURLWithPath: "\(file)").deletingLastPathComponent().appending(path: "Golden")
     let url = directory.appending(path: name)
@@ -36,10 +37,14 @@ package func expectGolden(
     if expected != actual {
         let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
         let actualLines = actual.split(separator: "\n", omittingEmptySubsequences: false)
-        let index = Array(zip(expectedLines, actualLines)).firstIndex { $0.0 != $0.1 } ?? min(expectedLines.count, actualLines.count)
+        let index =
+            Array(zip(expectedLines, actualLines)).firstIndex { $0.0 != $0.1 }
+            ?? min(expectedLines.count, actualLines.count)
         let want = index < expectedLines.count ? String(expectedLines[index]) : "<end>"
         let got = index < actualLines.count ? String(actualLines[index]) : "<end>"
-        Issue.record("golden \(name) differs at line \(index + 1):\n  expected: \(want)\n  actual:   \(got)", sourceLocation: sourceLocation)
+        Issue.record(
+            "golden \(name) differs at line \(index + 1):\n  expected: \(want)\n  actual:   \(got)",
+            sourceLocation: sourceLocation)
     }
 }
 
@@ -77,7 +82,9 @@ package func repositoryRoot(file: StaticString = #filePath) -> URL {
 }
 
 /// Decodes one alert line with the Swift reference parser; fails the test on errors.
-package func decodeAlert(_ bytes: [UInt8], origin: String = "test", knowledge: KnowledgeBase = bundledKnowledge) throws -> Alert {
+package func decodeAlert(_ bytes: [UInt8], origin: String = "test", knowledge: KnowledgeBase = bundledKnowledge) throws
+    -> Alert
+{
     var parser = SwiftAlertDocumentParser()
     let document = try parser.parse(bytes, origin: origin)
     let decoded = try FalcoAlertDecoder(ruleSources: knowledge.ruleSources).decode(document, origin: origin)

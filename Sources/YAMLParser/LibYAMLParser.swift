@@ -1,5 +1,5 @@
-package import FalconerCore
 import CYAML
+package import FalconerCore
 
 /// Parses YAML with libyaml's event API into `YAMLNode` trees. Aliases are rejected (no "billion laughs"), nesting
 /// and node counts are capped, and every error names the line.
@@ -80,7 +80,8 @@ private struct Builder {
             } else {
                 text = ""
             }
-            let quoted = scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE || scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE
+            let quoted =
+                scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE || scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE
                 || scalar.style == YAML_LITERAL_SCALAR_STYLE || scalar.style == YAML_FOLDED_SCALAR_STYLE
             try add(.scalar(text, isQuoted: quoted, line: line))
         case YAML_SEQUENCE_START_EVENT:
@@ -100,13 +101,17 @@ private struct Builder {
     }
 
     mutating func push(_ frame: Frame, line: Int) throws(YAMLError) {
-        guard stack.count < maxDepth else { throw YAMLError(reason: .tooDeep(limit: maxDepth), origin: origin, line: line) }
+        guard stack.count < maxDepth else {
+            throw YAMLError(reason: .tooDeep(limit: maxDepth), origin: origin, line: line)
+        }
         stack.append(frame)
     }
 
     mutating func add(_ node: YAMLNode) throws(YAMLError) {
         nodes += 1
-        guard nodes <= maxNodes else { throw YAMLError(reason: .tooLarge(limit: maxNodes), origin: origin, line: node.line) }
+        guard nodes <= maxNodes else {
+            throw YAMLError(reason: .tooLarge(limit: maxNodes), origin: origin, line: node.line)
+        }
         guard let top = stack.popLast() else {
             current = node
             return
@@ -120,7 +125,9 @@ private struct Builder {
                 pairs.append((pendingKey, node))
                 stack.append(.mapping(pairs, pendingKey: nil, line: line))
             } else {
-                guard let key = node.string else { throw YAMLError(reason: .nonScalarKey, origin: origin, line: node.line) }
+                guard let key = node.string else {
+                    throw YAMLError(reason: .nonScalarKey, origin: origin, line: node.line)
+                }
                 stack.append(.mapping(pairs, pendingKey: key, line: line))
             }
         }

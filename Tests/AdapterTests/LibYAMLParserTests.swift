@@ -23,7 +23,9 @@ import YAMLParser
     @Test("depth and size are capped, and syntax errors name the line")
     func limits() throws {
         let deep = String(repeating: "[", count: 40) + String(repeating: "]", count: 40)
-        #expect(throws: YAMLError(reason: .tooDeep(limit: 16), origin: "d", line: 1)) { try parser.parse(deep, origin: "d") }
+        #expect(throws: YAMLError(reason: .tooDeep(limit: 16), origin: "d", line: 1)) {
+            try parser.parse(deep, origin: "d")
+        }
         let wide = "[" + Array(repeating: "x", count: 20_000).joined(separator: ",") + "]"
         #expect(throws: YAMLError.self) { try parser.parse(wide, origin: "w") }
         do {

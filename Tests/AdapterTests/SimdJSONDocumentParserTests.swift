@@ -26,9 +26,12 @@ import Testing
         }
     }
 
-    @Test("both reject what is not a JSON object", arguments: [
-        "[1,2]", "42", "\"x\"", "{", "{\"a\":}", "{\"a\":1,}", "{\"a\":\"\\x\"}", "{\"a\":tru}", "{} {}", "{\"a\":1} x",
-    ])
+    @Test(
+        "both reject what is not a JSON object",
+        arguments: [
+            "[1,2]", "42", "\"x\"", "{", "{\"a\":}", "{\"a\":1,}", "{\"a\":\"\\x\"}", "{\"a\":tru}", "{} {}",
+            "{\"a\":1} x",
+        ])
     func agreeOnInvalid(input: String) {
         let (simd, swift) = both(Array(input.utf8))
         #expect(simd == nil && swift == nil, "\(input)")

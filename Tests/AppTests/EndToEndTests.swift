@@ -1,19 +1,24 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The `falconer` binary driven as a user drives it: arguments, standard input, files, exit codes.
 @Suite("falconer end to end", .serialized)
 struct EndToEndTests {
-    private let valid = #"{"rule":"Terminal shell in container","priority":"Notice","time":"2026-12-03T10:00:00.000000001Z","source":"syscall","hostname":"node-a","output_fields":{"container.id":"3f2a9c1b7d4e","container.image.repository":"shop/web","proc.name":"bash","proc.exepath":"/bin/bash","user.name":"root","user.uid":0,"proc.tty":34816}}"#
-    private let debug = #"{"rule":"Some debug rule","priority":"Debug","time":"2026-12-03T10:00:01Z","output_fields":{"proc.name":"ls"}}"#
-    private let drop = #"{"rule":"Falco internal: syscall event drop","priority":"Debug","time":"2026-12-03T10:00:02Z","source":"internal","hostname":"node-1","output_fields":{"n_drops":12,"n_evts":4000}}"#
+    private let valid =
+        #"{"rule":"Terminal shell in container","priority":"Notice","time":"2026-12-03T10:00:00.000000001Z","source":"syscall","hostname":"node-a","output_fields":{"container.id":"3f2a9c1b7d4e","container.image.repository":"shop/web","proc.name":"bash","proc.exepath":"/bin/bash","user.name":"root","user.uid":0,"proc.tty":34816}}"#
+    private let debug =
+        #"{"rule":"Some debug rule","priority":"Debug","time":"2026-12-03T10:00:01Z","output_fields":{"proc.name":"ls"}}"#
+    private let drop =
+        #"{"rule":"Falco internal: syscall event drop","priority":"Debug","time":"2026-12-03T10:00:02Z","source":"internal","hostname":"node-1","output_fields":{"n_drops":12,"n_evts":4000}}"#
 
     // MARK: - Help
 
-    @Test("help texts read like man pages and stay as reviewed", arguments: [
-        (["--help"], "help.txt"), (["analyze", "--help"], "analyze-help.txt"), (["kb", "--help"], "kb-help.txt"),
-    ])
+    @Test(
+        "help texts read like man pages and stay as reviewed",
+        arguments: [
+            (["--help"], "help.txt"), (["analyze", "--help"], "analyze-help.txt"), (["kb", "--help"], "kb-help.txt"),
+        ])
     func helpSnapshots(arguments: [String], golden: String) throws {
         let result = try CommandRunner.run(arguments)
         #expect(result.code == 0)
@@ -26,10 +31,12 @@ struct EndToEndTests {
 
     // MARK: - Exit codes
 
-    @Test("usage errors exit 64 and say what is wrong", arguments: [
-        ["analyze", "--bogus"], ["analyze", "--format", "xml"], ["analyze", "--min-priority", "loud"],
-        ["analyze", "--jobs", "0"], ["frobnicate"], [],
-    ])
+    @Test(
+        "usage errors exit 64 and say what is wrong",
+        arguments: [
+            ["analyze", "--bogus"], ["analyze", "--format", "xml"], ["analyze", "--min-priority", "loud"],
+            ["analyze", "--jobs", "0"], ["frobnicate"], [],
+        ])
     func usageErrors(arguments: [String]) throws {
         let result = try CommandRunner.run(arguments)
         #expect(result.code == 64)
@@ -47,7 +54,8 @@ struct EndToEndTests {
     func malformedInput() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let text = ["Events detected: 3", valid, #"{"rule": broken"#, "", valid, #"["not", "an", "alert"]"#].joined(separator: "\n")
+        let text = ["Events detected: 3", valid, #"{"rule": broken"#, "", valid, #"["not", "an", "alert"]"#].joined(
+            separator: "\n")
         let file = try directory.file("mixed.json", text)
         let result = try CommandRunner.run(["analyze", "--no-default-rules", "--format", "json", file.path])
         #expect(result.code == 65)
@@ -60,7 +68,8 @@ struct EndToEndTests {
 
     @Test("status lines alone are not errors: exit 0")
     func statusLinesOnly() throws {
-        let input = "Falco initialized with configuration files:\n\(valid)\nEvents detected: 1\nRule counts by severity:\n"
+        let input =
+            "Falco initialized with configuration files:\n\(valid)\nEvents detected: 1\nRule counts by severity:\n"
         let result = try CommandRunner.run(["analyze", "--no-default-rules", "--format", "json"], stdin: input)
         #expect(result.code == 0)
         #expect(result.stdoutLines.count == 1)
@@ -69,10 +78,12 @@ struct EndToEndTests {
 
     @Test("a value over --max-value-size is rejected with a clear error, the next one is analysed")
     func sizeLimit() throws {
-        let big = #"{"rule":"Big","priority":"Notice","time":"2026-12-03T10:00:00Z","output":""#
+        let big =
+            #"{"rule":"Big","priority":"Notice","time":"2026-12-03T10:00:00Z","output":""#
             + String(repeating: "A", count: 5000) + #""}"#
         let result = try CommandRunner.run(
-            ["analyze", "--no-default-rules", "--format", "json", "--max-value-size", "1000", "-"], stdin: big + "\n" + valid + "\n")
+            ["analyze", "--no-default-rules", "--format", "json", "--max-value-size", "1000", "-"],
+            stdin: big + "\n" + valid + "\n")
         #expect(result.code == 65)
         #expect(result.stderr.contains("<stdin>:1: ") || result.stderr.contains("-:1: "))
         #expect(result.stdoutLines.count == 1)
@@ -97,7 +108,9 @@ struct EndToEndTests {
 
     @Test("the bundled examples: seven reports and one telemetry line, in input order")
     func examples() throws {
-        let result = try CommandRunner.run(["analyze", "--no-default-rules", "--format", "json", "examples/alerts.jsonl"])
+        let result = try CommandRunner.run([
+            "analyze", "--no-default-rules", "--format", "json", "examples/alerts.jsonl",
+        ])
         #expect(result.code == 0)
         let objects = try result.stdoutLines.map(jsonObject)
         #expect(objects.filter { $0["schema"] as? String == "falconer.report/v1" }.count == 7)
@@ -137,7 +150,8 @@ struct EndToEndTests {
     func outDirectory() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let hostile = #"{"rule":"../../etc/passwd\u0000 `rm -rf /` | x","priority":"Warning","time":"../../../tmp/x","output_fields":{"proc.name":"sh"}}"#
+        let hostile =
+            #"{"rule":"../../etc/passwd\u0000 `rm -rf /` | x","priority":"Warning","time":"../../../tmp/x","output_fields":{"proc.name":"sh"}}"#
         let input = [valid, valid, hostile].joined(separator: "\n")
         let out = directory.url.appending(path: "reports").path
         for _ in 0..<2 {
@@ -161,7 +175,8 @@ struct EndToEndTests {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let result = try CommandRunner.run(
-            ["analyze", "--no-default-rules", "--format", "json", "--out", directory.url.path], stdin: valid + "\n" + drop)
+            ["analyze", "--no-default-rules", "--format", "json", "--out", directory.url.path],
+            stdin: valid + "\n" + drop)
         #expect(result.code == 0)
         let telemetry = try String(contentsOf: directory.url.appending(path: "telemetry.jsonl"), encoding: .utf8)
         #expect(telemetry.contains("falconer.telemetry/v1"))
@@ -170,10 +185,13 @@ struct EndToEndTests {
     @Test("--incidents --format json writes incident and telemetry lines only")
     func incidents() throws {
         let shell = valid
-        let shadow = #"{"rule":"Read sensitive file untrusted","priority":"Warning","time":"2026-12-03T10:01:00Z","source":"syscall","hostname":"node-a","output_fields":{"container.id":"3f2a9c1b7d4e","container.image.repository":"shop/web","proc.name":"cat","fd.name":"/etc/shadow","user.name":"root"}}"#
-        let other = #"{"rule":"Terminal shell in container","priority":"Notice","time":"2026-12-03T10:00:30Z","source":"syscall","hostname":"node-a","output_fields":{"container.id":"99aa88bb77cc","container.image.repository":"ci/runner","proc.name":"sh"}}"#
+        let shadow =
+            #"{"rule":"Read sensitive file untrusted","priority":"Warning","time":"2026-12-03T10:01:00Z","source":"syscall","hostname":"node-a","output_fields":{"container.id":"3f2a9c1b7d4e","container.image.repository":"shop/web","proc.name":"cat","fd.name":"/etc/shadow","user.name":"root"}}"#
+        let other =
+            #"{"rule":"Terminal shell in container","priority":"Notice","time":"2026-12-03T10:00:30Z","source":"syscall","hostname":"node-a","output_fields":{"container.id":"99aa88bb77cc","container.image.repository":"ci/runner","proc.name":"sh"}}"#
         let result = try CommandRunner.run(
-            ["analyze", "--no-default-rules", "--format", "json", "--incidents"], stdin: [shell, other, shadow, drop].joined(separator: "\n"))
+            ["analyze", "--no-default-rules", "--format", "json", "--incidents"],
+            stdin: [shell, other, shadow, drop].joined(separator: "\n"))
         #expect(result.code == 0, "\(result.stderr)")
         let objects = try result.stdoutLines.map(jsonObject)
         let schemas = Set(objects.compactMap { $0["schema"] as? String })
@@ -181,20 +199,27 @@ struct EndToEndTests {
         let incidents = objects.filter { $0["schema"] as? String == "falconer.incident/v1" }
         #expect(incidents.count == 2)
         for incident in incidents {
-            for key in ["id", "score", "tactics", "narrative", "entities", "alerts"] { #expect(incident[key] != nil, "\(key)") }
+            for key in ["id", "score", "tactics", "narrative", "entities", "alerts"] {
+                #expect(incident[key] != nil, "\(key)")
+            }
         }
         let sizes = incidents.compactMap { ($0["alerts"] as? [Any])?.count }.sorted()
         #expect(sizes == [1, 2])
         let again = try CommandRunner.run(
-            ["analyze", "--no-default-rules", "--format", "json", "--incidents"], stdin: [shell, other, shadow, drop].joined(separator: "\n"))
+            ["analyze", "--no-default-rules", "--format", "json", "--incidents"],
+            stdin: [shell, other, shadow, drop].joined(separator: "\n"))
         #expect(again.stdout == result.stdout, "incident ids and output are deterministic")
     }
 
     @Test("--jobs does not change the output or its order")
     func jobsKeepOrder() throws {
         let examples = repositoryRoot().appending(path: "examples/alerts.jsonl").path
-        let one = try CommandRunner.run(["analyze", "--no-default-rules", "--format", "json", "--jobs", "1", examples, examples])
-        let four = try CommandRunner.run(["analyze", "--no-default-rules", "--format", "json", "--jobs", "4", examples, examples])
+        let one = try CommandRunner.run([
+            "analyze", "--no-default-rules", "--format", "json", "--jobs", "1", examples, examples,
+        ])
+        let four = try CommandRunner.run([
+            "analyze", "--no-default-rules", "--format", "json", "--jobs", "4", examples, examples,
+        ])
         #expect(one.code == 0)
         #expect(one.stdout == four.stdout)
     }
@@ -281,7 +306,8 @@ struct EndToEndTests {
               tags: [filesystem, mitre_collection, T1005]
             """
         let file = try directory.file("payroll_rules.yaml", rules)
-        let alert = #"{"rule":"Payroll export touched","priority":"Warning","time":"2026-12-03T10:00:00Z","output_fields":{"fd.name":"/srv/payroll/2026-11.csv","proc.name":"python3","user.name":"svc"}}"#
+        let alert =
+            #"{"rule":"Payroll export touched","priority":"Warning","time":"2026-12-03T10:00:00Z","output_fields":{"fd.name":"/srv/payroll/2026-11.csv","proc.name":"python3","user.name":"svc"}}"#
         let result = try CommandRunner.run(
             ["analyze", "--no-default-rules", "--rules", file.path, "--format", "json"], stdin: alert)
         #expect(result.code == 0, "\(result.stderr)")

@@ -36,7 +36,8 @@ import Testing
                 #expect(!report.investigation.isEmpty, "line \(line): no investigation step")
                 var json: [UInt8] = []
                 JSONReportRenderer().render(report, into: &json)
-                #expect((try? JSONSerialization.jsonObject(with: Data(json))) != nil, "line \(line): invalid JSON report")
+                #expect(
+                    (try? JSONSerialization.jsonObject(with: Data(json))) != nil, "line \(line): invalid JSON report")
                 #expect(!MarkdownReportRenderer().render(report).isEmpty)
                 reports += 1
             case .telemetry:

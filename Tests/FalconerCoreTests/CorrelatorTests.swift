@@ -20,8 +20,13 @@ import Testing
         return analyzer.analyze(alert)
     }
 
-    func container(_ id: String, ns: String = "shop", pod: String, image: String = "registry.example.com/shop/web") -> [String: String] {
-        ["container.id": id, "container.name": "web", "k8s.ns.name": ns, "k8s.pod.name": pod, "container.image.repository": image]
+    func container(_ id: String, ns: String = "shop", pod: String, image: String = "registry.example.com/shop/web")
+        -> [String: String]
+    {
+        [
+            "container.id": id, "container.name": "web", "k8s.ns.name": ns, "k8s.pod.name": pod,
+            "container.image.repository": image,
+        ]
     }
 
     func run(_ reports: [Report], settings: IncidentSettings = IncidentSettings()) -> [Incident] {
@@ -33,24 +38,39 @@ import Testing
 
     func incident(containing rule: String, at seconds: Int64, in incidents: [Incident]) -> Incident? {
         let time = Self.start + seconds * 1_000_000_000
-        return incidents.first { $0.members.contains { $0.report.alert.rule == rule && $0.firstSeen?.nanoseconds == time } }
+        return incidents.first {
+            $0.members.contains { $0.report.alert.rule == rule && $0.firstSeen?.nanoseconds == time }
+        }
     }
 
     @Test("an attack chain in one container stays together while other containers' alerts stay apart")
     func attackChain() throws {
         let a = container("aaaaaaaaaaaa", pod: "web-1")
         let reports = [
-            report("Terminal shell in container", at: 0, tags: ["T1059", "mitre_execution"], a.merging(["proc.name": "bash", "proc.pid": "100"]) { $1 }),
-            report("Terminal shell in container", at: 5, tags: ["T1059", "mitre_execution"], container("bbbbbbbbbbbb", pod: "web-2")),
-            report("Read sensitive file untrusted", at: 10, tags: ["T1555", "mitre_credential_access"], a.merging(["fd.name": "/etc/shadow", "proc.name": "cat", "proc.ppid": "100"]) { $1 }),
-            report("Read sensitive file untrusted", at: 15, tags: ["T1555", "mitre_credential_access"], container("cccccccccccc", ns: "db", pod: "pg-0", image: "postgres")),
-            report("Unexpected outbound connection destination", at: 20, tags: ["mitre_exfiltration"], a.merging(["fd.name": "10.0.0.5:4000->203.0.113.5:4444", "proc.name": "nc"]) { $1 }),
+            report(
+                "Terminal shell in container", at: 0, tags: ["T1059", "mitre_execution"],
+                a.merging(["proc.name": "bash", "proc.pid": "100"]) { $1 }),
+            report(
+                "Terminal shell in container", at: 5, tags: ["T1059", "mitre_execution"],
+                container("bbbbbbbbbbbb", pod: "web-2")),
+            report(
+                "Read sensitive file untrusted", at: 10, tags: ["T1555", "mitre_credential_access"],
+                a.merging(["fd.name": "/etc/shadow", "proc.name": "cat", "proc.ppid": "100"]) { $1 }),
+            report(
+                "Read sensitive file untrusted", at: 15, tags: ["T1555", "mitre_credential_access"],
+                container("cccccccccccc", ns: "db", pod: "pg-0", image: "postgres")),
+            report(
+                "Unexpected outbound connection destination", at: 20, tags: ["mitre_exfiltration"],
+                a.merging(["fd.name": "10.0.0.5:4000->203.0.113.5:4444", "proc.name": "nc"]) { $1 }),
         ]
         let incidents = run(reports)
         #expect(incidents.count == 3)
         let chain = try #require(incident(containing: "Terminal shell in container", at: 0, in: incidents))
         #expect(chain.members.count == 3)
-        #expect(chain.members.map(\.reason) == ["first alert", "same container aaaaaaaaaaaa on node-a", "same container aaaaaaaaaaaa on node-a"])
+        #expect(
+            chain.members.map(\.reason) == [
+                "first alert", "same container aaaaaaaaaaaa on node-a", "same container aaaaaaaaaaaa on node-a",
+            ])
         let view = IncidentView(chain, attack: bundledKnowledge.attack)
         #expect(Array(view.tactics.prefix(2)) == ["execution", "credential-access"])
         #expect(view.tactics.last == "exfiltration")
@@ -79,8 +99,12 @@ import Testing
     @Test("the same container id and name on another host is another incident")
     func sameContainerOtherHost() {
         let incidents = run([
-            report("Terminal shell in container", at: 0, host: "node-a", ["container.id": "abcabcabcabc", "container.name": "web"]),
-            report("Terminal shell in container", at: 1, host: "node-b", ["container.id": "abcabcabcabc", "container.name": "web"]),
+            report(
+                "Terminal shell in container", at: 0, host: "node-a",
+                ["container.id": "abcabcabcabc", "container.name": "web"]),
+            report(
+                "Terminal shell in container", at: 1, host: "node-b",
+                ["container.id": "abcabcabcabc", "container.name": "web"]),
         ])
         #expect(incidents.count == 2)
     }
@@ -91,8 +115,12 @@ import Testing
         let incidents = run([
             report("Write below etc", at: 0, shared.merging(["fd.name": "/etc/a"]) { $1 }),
             report("Write below etc", at: 1, shared.merging(["fd.name": "/etc/b"]) { $1 }),
-            report("Disallowed K8s User", at: 2, source: "k8s_audit", ["ka.user.name": "system:anonymous", "ka.verb": "get"]),
-            report("Disallowed K8s User", at: 3, source: "k8s_audit", ["ka.user.name": "system:anonymous", "ka.verb": "list"]),
+            report(
+                "Disallowed K8s User", at: 2, source: "k8s_audit",
+                ["ka.user.name": "system:anonymous", "ka.verb": "get"]),
+            report(
+                "Disallowed K8s User", at: 3, source: "k8s_audit",
+                ["ka.user.name": "system:anonymous", "ka.verb": "list"]),
         ])
         #expect(incidents.count == 4)
     }
@@ -100,23 +128,35 @@ import Testing
     @Test("an audit exec joins the syscall alerts of the pod it targets, and attribution comes from it")
     func auditExecJoinsPod() throws {
         let incidents = run([
-            report("Attach/Exec Pod", at: 0, host: "audit", source: "k8s_audit", [
-                "ka.user.name": "alice@example.com", "ka.target.namespace": "shop", "ka.target.name": "web-1",
-                "ka.target.resource": "pods", "ka.target.subresource": "exec", "ka.uri.param[command]": "bash",
-            ]),
-            report("Terminal shell in container", at: 2, container("aaaaaaaaaaaa", pod: "web-1").merging(["proc.name": "bash"]) { $1 }),
-            report("Read sensitive file untrusted", at: 9, container("aaaaaaaaaaaa", pod: "web-1").merging(["proc.name": "cat", "fd.name": "/etc/shadow"]) { $1 }),
+            report(
+                "Attach/Exec Pod", at: 0, host: "audit", source: "k8s_audit",
+                [
+                    "ka.user.name": "alice@example.com", "ka.target.namespace": "shop", "ka.target.name": "web-1",
+                    "ka.target.resource": "pods", "ka.target.subresource": "exec", "ka.uri.param[command]": "bash",
+                ]),
+            report(
+                "Terminal shell in container", at: 2,
+                container("aaaaaaaaaaaa", pod: "web-1").merging(["proc.name": "bash"]) { $1 }),
+            report(
+                "Read sensitive file untrusted", at: 9,
+                container("aaaaaaaaaaaa", pod: "web-1").merging(["proc.name": "cat", "fd.name": "/etc/shadow"]) { $1 }),
         ])
         #expect(incidents.count == 1)
         let view = IncidentView(try #require(incidents.first), attack: bundledKnowledge.attack)
-        #expect(view.narrative.hasPrefix("alice@example.com exec'd into pod shop/web-1 (command bash); then bash in container web"))
+        #expect(
+            view.narrative.hasPrefix(
+                "alice@example.com exec'd into pod shop/web-1 (command bash); then bash in container web"))
         #expect(view.timeline[1].reason == "same pod shop/web-1")
     }
 
     @Test("exact repeats collapse into one entry with a count, first and last seen")
     func deduplication() throws {
         let reports = (0..<5).map { index in
-            report("Terminal shell in container", at: Int64(index * 30), container("aaaaaaaaaaaa", pod: "web-1").merging(["proc.name": "sh", "proc.pid": "\(1000 + index)"]) { $1 })
+            report(
+                "Terminal shell in container", at: Int64(index * 30),
+                container("aaaaaaaaaaaa", pod: "web-1").merging(["proc.name": "sh", "proc.pid": "\(1000 + index)"]) {
+                    $1
+                })
         }
         let incidents = run(reports)
         #expect(incidents.count == 1)
@@ -132,9 +172,16 @@ import Testing
         for index in 0..<1240 {
             let pod = "web-\(index % 3)"
             let id = "c0ffee00000\(index % 3)"
-            reports.append(report("Terminal shell in container", at: Int64(index / 3), container(id, pod: pod).merging(["proc.name": "sh", "proc.cmdline": "sh -c probe \(index)"]) { $1 }))
+            reports.append(
+                report(
+                    "Terminal shell in container", at: Int64(index / 3),
+                    container(id, pod: pod).merging(["proc.name": "sh", "proc.cmdline": "sh -c probe \(index)"]) { $1 })
+            )
         }
-        reports.append(report("Read sensitive file untrusted", at: 100, container("c0ffee000001", pod: "web-1").merging(["fd.name": "/etc/shadow", "proc.name": "cat"]) { $1 }))
+        reports.append(
+            report(
+                "Read sensitive file untrusted", at: 100,
+                container("c0ffee000001", pod: "web-1").merging(["fd.name": "/etc/shadow", "proc.name": "cat"]) { $1 }))
         let incidents = run(reports)
         #expect(incidents.count == 1)
         let storm = try #require(incidents.first?.storms.first)
@@ -150,12 +197,13 @@ import Testing
         var settings = IncidentSettings()
         settings.idleWindowSeconds = 60
         let c = container("aaaaaaaaaaaa", pod: "web-1")
-        let incidents = run([
-            report("Terminal shell in container", at: 0, c),
-            report("Read sensitive file untrusted", at: 50, c.merging(["fd.name": "/etc/shadow"]) { $1 }),
-            report("Write below etc", at: 30, c.merging(["fd.name": "/etc/x"]) { $1 }),
-            report("Write below etc", at: 500, c.merging(["fd.name": "/etc/y"]) { $1 }),
-        ], settings: settings)
+        let incidents = run(
+            [
+                report("Terminal shell in container", at: 0, c),
+                report("Read sensitive file untrusted", at: 50, c.merging(["fd.name": "/etc/shadow"]) { $1 }),
+                report("Write below etc", at: 30, c.merging(["fd.name": "/etc/x"]) { $1 }),
+                report("Write below etc", at: 500, c.merging(["fd.name": "/etc/y"]) { $1 }),
+            ], settings: settings)
         #expect(incidents.map(\.members.count) == [3, 1])
     }
 
@@ -175,7 +223,9 @@ import Testing
         var closed = 0
         for index in 0..<5000 {
             let id = String(repeating: "0", count: 12 - String(index).count) + String(index)
-            closed += correlator.receive(report("Terminal shell in container", at: Int64(index * 10), ["container.id": id])).count
+            closed +=
+                correlator.receive(report("Terminal shell in container", at: Int64(index * 10), ["container.id": id]))
+                .count
         }
         #expect(correlator.openCount < 200)
         #expect(closed + correlator.finish().count == 5000)
@@ -184,11 +234,14 @@ import Testing
     @Test("dropped-event telemetry becomes a caveat of incidents on the same host and time")
     func telemetryCaveat() {
         var correlator = Correlator()
-        correlator.receive(Telemetry(
-            kind: .syscallEventDrop, rule: "Falco internal: syscall event drop", hostname: "node-a", timeText: "t",
-            time: EventTime(nanoseconds: Self.start + 5_000_000_000), counters: [("n_drops", "12")], isCaveat: true, origin: "t"))
+        correlator.receive(
+            Telemetry(
+                kind: .syscallEventDrop, rule: "Falco internal: syscall event drop", hostname: "node-a", timeText: "t",
+                time: EventTime(nanoseconds: Self.start + 5_000_000_000), counters: [("n_drops", "12")], isCaveat: true,
+                origin: "t"))
         _ = correlator.receive(report("Terminal shell in container", at: 0, container("aaaaaaaaaaaa", pod: "web-1")))
-        _ = correlator.receive(report("Terminal shell in container", at: 1, host: "node-b", container("bbbbbbbbbbbb", pod: "web-2")))
+        _ = correlator.receive(
+            report("Terminal shell in container", at: 1, host: "node-b", container("bbbbbbbbbbbb", pod: "web-2")))
         let incidents = correlator.finish()
         #expect(incidents.first { $0.members[0].report.alert.hostname == "node-a" }?.caveats.count == 1)
         #expect(incidents.first { $0.members[0].report.alert.hostname == "node-b" }?.caveats.isEmpty == true)

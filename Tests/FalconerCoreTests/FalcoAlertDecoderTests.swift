@@ -17,7 +17,8 @@ import Testing
     @Test("null, <NA> and empty strings mean unknown, never a value")
     func unknownValues() throws {
         let alert = try alert(
-            #"{"rule":"r","priority":"Notice","time":"2026-01-01T00:00:00Z","output_fields":{"a":null,"b":"<NA>","c":"","d":"x","proc.tty":0}}"#)
+            #"{"rule":"r","priority":"Notice","time":"2026-01-01T00:00:00Z","output_fields":{"a":null,"b":"<NA>","c":"","d":"x","proc.tty":0}}"#
+        )
         #expect(alert["a"] == nil && alert["b"] == nil && alert["c"] == nil)
         #expect(alert["d"] == "x")
         #expect(alert["proc.tty"] == "0")
@@ -27,7 +28,8 @@ import Testing
     @Test("time keeps its nanoseconds verbatim and wins over a rounded evt.time")
     func timePreference() throws {
         let alert = try alert(
-            #"{"rule":"r","priority":"Notice","time":"2024-08-28T21:35:04.518808525Z","output_fields":{"evt.time":1724880904518808600}}"#)
+            #"{"rule":"r","priority":"Notice","time":"2024-08-28T21:35:04.518808525Z","output_fields":{"evt.time":1724880904518808600}}"#
+        )
         #expect(alert.timeText == "2024-08-28T21:35:04.518808525Z")
         #expect(alert.time?.nanoseconds == 1_724_880_904_518_808_525)
         #expect(alert.timeField == "time")
@@ -35,12 +37,25 @@ import Testing
 
     @Test("without time, evt.time, evt.time.iso8601 and legacy jevt.time.iso8601 are used in that order")
     func timeFallbacks() throws {
-        #expect(try alert(#"{"rule":"r","output_fields":{"evt.time":1739178957508657000}}"#).time?.nanoseconds == 1_739_178_957_508_657_000)
+        #expect(
+            try alert(#"{"rule":"r","output_fields":{"evt.time":1739178957508657000}}"#).time?.nanoseconds
+                == 1_739_178_957_508_657_000)
         let iso = try alert(#"{"rule":"r","output_fields":{"evt.time.iso8601":1715108060008519431}}"#)
         #expect(iso.timeField == "evt.time.iso8601")
-        let legacy = try alert(#"{"rule":"r","output_fields":{"jevt.time.iso8601":"2022-02-15T14:03:12.123639040+0000"}}"#)
+        let legacy = try alert(
+            #"{"rule":"r","output_fields":{"jevt.time.iso8601":"2022-02-15T14:03:12.123639040+0000"}}"#)
         #expect(legacy.time == RFC3339.parse("2022-02-15T14:03:12.12363904Z"))
         #expect(try alert(#"{"rule":"r","time":"not a time"}"#).time == nil)
+    }
+
+    @Test("integer epoch times in seconds, milliseconds, microseconds and nanoseconds mean the same instant")
+    func epochUnits() throws {
+        for value in ["1739178957", "1739178957000", "1739178957000000", "1739178957000000000"] {
+            let decoded = try alert(#"{"rule":"r","output_fields":{"evt.time":\#(value)}}"#)
+            #expect(decoded.time?.nanoseconds == 1_739_178_957_000_000_000, "\(value)")
+        }
+        #expect(try alert(#"{"rule":"r","output_fields":{"evt.time":-5}}"#).time == nil)
+        #expect(try alert(#"{"rule":"r","output_fields":{"evt.time":9223372036854775807}}"#).time?.nanoseconds == .max)
     }
 
     @Test("a missing source is inferred from the rule name first, else from field classes")
@@ -59,7 +74,9 @@ import Testing
 
     @Test("keys with stray spaces are trimmed; indexed keys are kept; empty tags are dropped")
     func keysAndTags() throws {
-        let alert = try alert(#"{"rule":"r"," hostname ":"h","tags":["","T1555"," "],"output_fields":{" proc.name ":"cat","proc.aname[2]":"sudo"}}"#)
+        let alert = try alert(
+            #"{"rule":"r"," hostname ":"h","tags":["","T1555"," "],"output_fields":{" proc.name ":"cat","proc.aname[2]":"sudo"}}"#
+        )
         #expect(alert.hostname == "h")
         #expect(alert["proc.name"] == "cat")
         #expect(alert["proc.aname[2]"] == "sudo")
@@ -68,7 +85,9 @@ import Testing
 
     @Test("a missing or non-string rule is an error that names the field")
     func missingRule() {
-        #expect(throws: DecodeError(reason: .missingField("rule"), origin: "t:1")) { try decode(#"{"priority":"Notice"}"#) }
+        #expect(throws: DecodeError(reason: .missingField("rule"), origin: "t:1")) {
+            try decode(#"{"priority":"Notice"}"#)
+        }
         #expect(throws: DecodeError(reason: .wrongType(field: "rule", expected: "a string"), origin: "t:1")) {
             try decode(#"{"rule":42}"#)
         }
@@ -84,15 +103,20 @@ import Testing
 
     @Test("Falco internal events become telemetry; a metrics snapshot is a caveat only with drops")
     func telemetry() throws {
-        guard case .telemetry(let quiet) = try decode(
-            #"{"rule":"Falco internal: metrics snapshot","source":"internal","hostname":"h","output_fields":{"falco.outputs_queue_num_drops":0,"scap.n_drops_perc":0.0,"falco.num_evts":5}}"#)
+        guard
+            case .telemetry(let quiet) = try decode(
+                #"{"rule":"Falco internal: metrics snapshot","source":"internal","hostname":"h","output_fields":{"falco.outputs_queue_num_drops":0,"scap.n_drops_perc":0.0,"falco.num_evts":5}}"#
+            )
         else { throw TestFailure("not telemetry") }
         #expect(quiet.kind == .metricsSnapshot && !quiet.isCaveat && quiet.counters.count == 2)
-        guard case .telemetry(let dropping) = try decode(
-            #"{"rule":"Falco internal: metrics snapshot","output_fields":{"scap.n_drops":12}}"#)
+        guard
+            case .telemetry(let dropping) = try decode(
+                #"{"rule":"Falco internal: metrics snapshot","output_fields":{"scap.n_drops":12}}"#)
         else { throw TestFailure("not telemetry") }
         #expect(dropping.isCaveat)
-        guard case .telemetry(let drop) = try decode(String(decoding: try fixture("falco_internal_syscall_event_drop.json"), as: UTF8.self))
+        guard
+            case .telemetry(let drop) = try decode(
+                String(decoding: try fixture("falco_internal_syscall_event_drop.json"), as: UTF8.self))
         else { throw TestFailure("not telemetry") }
         #expect(drop.kind == .syscallEventDrop && drop.isCaveat && drop.hostname == "node-7")
     }

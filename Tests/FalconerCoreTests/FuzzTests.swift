@@ -31,7 +31,9 @@ import Testing
                 let report = Analyzer(knowledge: bundledKnowledge).analyze(alert)
                 var out: [UInt8] = []
                 JSONReportRenderer().render(report, into: &out)
-                #expect((try? JSONSerialization.jsonObject(with: Data(out))) != nil, "renderer wrote invalid JSON: \(String(decoding: out, as: UTF8.self).prefix(1500))")
+                #expect(
+                    (try? JSONSerialization.jsonObject(with: Data(out))) != nil,
+                    "renderer wrote invalid JSON: \(String(decoding: out, as: UTF8.self).prefix(1500))")
                 _ = MarkdownReportRenderer().render(report)
             }
         } catch {

@@ -43,7 +43,9 @@ import Testing
     func golden() throws {
         let views = try incidents(storm: false)
         #expect(views.count == 4)
-        expectGolden(views.map { MarkdownIncidentRenderer().render($0) }.joined(separator: "\n"), named: "incidents_attack_chain.md")
+        expectGolden(
+            views.map { MarkdownIncidentRenderer().render($0) }.joined(separator: "\n"),
+            named: "incidents_attack_chain.md")
         var json: [UInt8] = []
         for view in views { JSONIncidentRenderer().render(view, into: &json) }
         expectGolden(String(decoding: json, as: UTF8.self), named: "incidents_attack_chain.json")

@@ -91,7 +91,8 @@ import Testing
 
     @Test("chunk size never changes the result", arguments: [1, 2, 3, 7, 64])
     func chunkInvariance(chunk: Int) {
-        let text = "Falco initialized\n[{\"a\":\"b\\\"}\"},\n{\"c\":2}]\n{\n \"d\": [1, 2]\n}\n{\"e\":\"é ✓\"}\n{broken\n"
+        let text =
+            "Falco initialized\n[{\"a\":\"b\\\"}\"},\n{\"c\":2}]\n{\n \"d\": [1, 2]\n}\n{\"e\":\"é ✓\"}\n{broken\n"
         #expect(split(text, chunk: chunk) == split(text))
     }
 }

@@ -19,7 +19,10 @@ import YAMLParser
     func lintRejects() throws {
         var broken = try #require(knowledge.playbook(for: "PTRACE attached to process"))
         broken.file = "broken.yaml"
-        broken.attack = [AttackRef(id: "T1552.005", origin: .playbook, note: nil), AttackRef(id: "T9999", origin: .ruleTag, note: nil)]
+        broken.attack = [
+            AttackRef(id: "T1552.005", origin: .playbook, note: nil),
+            AttackRef(id: "T9999", origin: .ruleTag, note: nil),
+        ]
         broken.investigation = Array(broken.investigation.prefix(2))
         broken.investigation[0].command = Template("cat '{fd.name}' {ka.user.name}")
         broken.investigation[1].reference = Text("")
@@ -31,9 +34,11 @@ import YAMLParser
         base.attack = knowledge.attack
         base.fields = knowledge.fields
         base.add(broken)
-        let messages = KnowledgeLinter(knowledge: base, yaml: LibYAMLParser()).lint().map(\.message).joined(separator: "\n")
+        let messages = KnowledgeLinter(knowledge: base, yaml: LibYAMLParser()).lint().map(\.message).joined(
+            separator: "\n")
         for expected in [
-            "T1552.005 (Cloud Instance Metadata API) is for IaaS", "without a note", "unknown or revoked ATT&CK id T9999",
+            "T1552.005 (Cloud Instance Metadata API) is for IaaS", "without a note",
+            "unknown or revoked ATT&CK id T9999",
             "fewer than three investigation steps", "inside shell quotes", "{ka.user.name} is not a field",
             "no reference", "disruptive without undo", "'proc.nope' is not a field", "'like' is not a Falco operator",
             "at least two fields", "unknown fact 'on_mars'", "condition field 'ka.verb' is not a field of the syscall",
@@ -80,7 +85,9 @@ import YAMLParser
             return
         }
         let rows = try String(contentsOf: shared.appending(path: "attack/enterprise-techniques.tsv"), encoding: .utf8)
-            .split(separator: "\n").dropFirst().map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+            .split(separator: "\n").dropFirst().map {
+                $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            }
         var reference: [String: [String]] = [:]
         for row in rows { reference[row[0]] = row }
         #expect(!knowledge.attack.techniques.isEmpty)
@@ -104,7 +111,9 @@ import YAMLParser
             return
         }
         var reference: [String: (type: String, sources: Set<String>)] = [:]
-        for line in try String(contentsOf: shared.appending(path: "falco-fields/fields.tsv"), encoding: .utf8).split(separator: "\n").dropFirst() {
+        for line in try String(contentsOf: shared.appending(path: "falco-fields/fields.tsv"), encoding: .utf8).split(
+            separator: "\n"
+        ).dropFirst() {
             let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             reference[columns[0], default: (columns[1], [])].sources.insert(columns[2])
         }
@@ -125,9 +134,11 @@ import YAMLParser
         var diagnostics: [Diagnostic] = []
         var rules: [RuleInfo] = []
         let directory = shared.appending(path: "falco-rules")
-        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() where name.hasSuffix(".yaml") {
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        where name.hasSuffix(".yaml") {
             let text = try String(contentsOf: directory.appending(path: name), encoding: .utf8)
-            rules += RulesFileReader.rules(in: try parser.parse(text, origin: name), file: name, diagnostics: &diagnostics)
+            rules += RulesFileReader.rules(
+                in: try parser.parse(text, origin: name), file: name, diagnostics: &diagnostics)
         }
         let definitions = rules.filter { !$0.isOverride }
         #expect(Set(rules.map(\.name)).count == 242)

@@ -42,3 +42,17 @@ import YAMLParser
         #expect(Quoting.markdownFence("a ``` b").hasPrefix("````"))
     }
 }
+
+@Suite struct PlaceholderTests {
+    @Test("indexed placeholders are recognised and filled; jsonpath braces are left alone")
+    func indexed() {
+        let template = Template(
+            "bq show {json.value[/resource/labels/dataset_id]} {proc.aname[2]} -o jsonpath='{.spec}'")
+        #expect(template.placeholders == ["json.value[/resource/labels/dataset_id]", "proc.aname[2]"])
+        let values = ["json.value[/resource/labels/dataset_id]": "sales; rm -rf /", "proc.aname[2]": "bash"]
+        let filled = template.fill(style: .shell) { values[$0] }
+        #expect(filled == "bq show 'sales; rm -rf /' bash -o jsonpath='{.spec}'")
+        #expect(Template("{a[b}").placeholders.isEmpty)
+        #expect(Template("{a]}").placeholders.isEmpty)
+    }
+}

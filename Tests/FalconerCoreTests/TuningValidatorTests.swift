@@ -26,20 +26,55 @@ import YAMLParser
         #expect(try problems(yaml).isEmpty)
     }
 
-    @Test("broken exceptions are rejected with the reason", arguments: [
-        ("- rule: No Such Rule\n  exceptions: [{name: a, fields: [proc.name], values: [[x]]}]\n  override: {exceptions: append}\n", "unknown rule"),
-        ("- rule: PTRACE attached to process\n  exceptions: [{name: a, fields: [ka.user.name], values: [[x]]}]\n  override: {exceptions: append}\n", "not a field of the syscall source"),
-        ("- rule: PTRACE attached to process\n  exceptions: [{name: a, fields: [proc.name, proc.exepath], comps: [=], values: [[x, y]]}]\n  override: {exceptions: append}\n", "comps has 1 item(s) but fields has 2"),
-        ("- rule: PTRACE attached to process\n  exceptions: [{name: a, fields: [proc.name], comps: [like], values: [[x]]}]\n  override: {exceptions: append}\n", "not a Falco operator"),
-        ("- rule: PTRACE attached to process\n  exceptions: [{name: a, fields: [proc.name, proc.exepath], values: [[x]]}]\n  override: {exceptions: append}\n", "values row has 1 item(s)"),
-        ("- rule: PTRACE attached to process\n  exceptions: [{name: a, fields: [proc.name], values: [[x]]}]\n", "needs `override"),
-        ("- rule: PTRACE attached to process\n  exceptions: [{name: a, fields: [proc.name], values: [[x]]}]\n  override: {exceptions: merge}\n", "must be append or replace"),
-        ("- rule: PTRACE attached to process\n  exceptions: [{name: a, fields: [proc.name], comps: [in], values: [[x]]}]\n  override: {exceptions: append}\n", "needs a list value"),
-        ("- rule: PTRACE attached to process\n  exceptions: [{name: a, fields: [proc.name], values: [[~]]}]\n  override: {exceptions: append}\n", "must be quoted"),
-        ("- rule: PTRACE attached to process\n  exceptions: [{fields: [proc.name], values: [[x]]}]\n  override: {exceptions: append}\n", "needs a `name`"),
-        ("- rule: PTRACE attached to process\n  condition: evt.type=ptrace\n  exceptions: [{name: a, fields: [proc.name], values: [[x]]}]\n  override: {exceptions: append}\n", "unexpected key 'condition'"),
-        ("rule: PTRACE attached to process\n", "list of rule entries"),
-    ])
+    @Test(
+        "broken exceptions are rejected with the reason",
+        arguments: [
+            (
+                "- rule: No Such Rule\n  exceptions: [{name: a, fields: [proc.name], values: [[x]]}]\n  override: {exceptions: append}\n",
+                "unknown rule"
+            ),
+            (
+                "- rule: PTRACE attached to process\n  exceptions: [{name: a, fields: [ka.user.name], values: [[x]]}]\n  override: {exceptions: append}\n",
+                "not a field of the syscall source"
+            ),
+            (
+                "- rule: PTRACE attached to process\n  exceptions: [{name: a, fields: [proc.name, proc.exepath], comps: [=], values: [[x, y]]}]\n  override: {exceptions: append}\n",
+                "comps has 1 item(s) but fields has 2"
+            ),
+            (
+                "- rule: PTRACE attached to process\n  exceptions: [{name: a, fields: [proc.name], comps: [like], values: [[x]]}]\n  override: {exceptions: append}\n",
+                "not a Falco operator"
+            ),
+            (
+                "- rule: PTRACE attached to process\n  exceptions: [{name: a, fields: [proc.name, proc.exepath], values: [[x]]}]\n  override: {exceptions: append}\n",
+                "values row has 1 item(s)"
+            ),
+            (
+                "- rule: PTRACE attached to process\n  exceptions: [{name: a, fields: [proc.name], values: [[x]]}]\n",
+                "needs `override"
+            ),
+            (
+                "- rule: PTRACE attached to process\n  exceptions: [{name: a, fields: [proc.name], values: [[x]]}]\n  override: {exceptions: merge}\n",
+                "must be append or replace"
+            ),
+            (
+                "- rule: PTRACE attached to process\n  exceptions: [{name: a, fields: [proc.name], comps: [in], values: [[x]]}]\n  override: {exceptions: append}\n",
+                "needs a list value"
+            ),
+            (
+                "- rule: PTRACE attached to process\n  exceptions: [{name: a, fields: [proc.name], values: [[~]]}]\n  override: {exceptions: append}\n",
+                "must be quoted"
+            ),
+            (
+                "- rule: PTRACE attached to process\n  exceptions: [{fields: [proc.name], values: [[x]]}]\n  override: {exceptions: append}\n",
+                "needs a `name`"
+            ),
+            (
+                "- rule: PTRACE attached to process\n  condition: evt.type=ptrace\n  exceptions: [{name: a, fields: [proc.name], values: [[x]]}]\n  override: {exceptions: append}\n",
+                "unexpected key 'condition'"
+            ),
+            ("rule: PTRACE attached to process\n", "list of rule entries"),
+        ])
     func rejects(yaml: String, expected: String) throws {
         let found = try problems(yaml)
         #expect(found.contains { $0.contains(expected) }, "\(found)")
