@@ -55,7 +55,8 @@ enum HelpText {
                 (falconer.incident/v1 with --incidents), plus falconer.telemetry/v1 lines.
             --incidents
                 Group related alerts into incidents (same container, pod, login session, process lineage,
-                Kubernetes object) and write incident reports instead of one report per alert.
+                Kubernetes object or user, cloud or SaaS principal) and write incident reports instead of one
+                report per alert (docs/incidents.md).
             --window SECONDS
                 Incidents: close an incident after this much event time without a new alert (default 900).
             --max-span SECONDS

@@ -299,37 +299,46 @@ package struct Analyzer: Sendable {
     // MARK: - Investigation and mitigation
 
     private func investigation(_ context: AlertContext, playbook: Playbook?, skipped: inout Int) -> [RenderedStep] {
-        var steps = (playbook?.investigation ?? GenericContent.steps(for: context, snippets: knowledge.snippets))
-            .filter { GenericContent.applies($0, to: context) }
-        // When the alert lacks the values most playbook steps need, generic steps that do apply fill in.
-        if playbook != nil, steps.count(where: { $0.command.canFill(from: context) }) < 3 {
-            steps += GenericContent.steps(for: context, snippets: knowledge.snippets).filter {
-                GenericContent.applies($0, to: context)
-            }
-        }
         var rendered: [RenderedStep] = []
-        rendered.reserveCapacity(steps.count)
-        for step in steps {
-            guard let command = step.command.fill(style: .shell, from: context) else {
+        guard let playbook else {
+            render(GenericContent.steps(for: context, snippets: knowledge.snippets), context, into: &rendered, skipped: &skipped)
+            return rendered
+        }
+        rendered.reserveCapacity(playbook.investigation.count)
+        render(playbook.investigation, context, into: &rendered, skipped: &skipped)
+        // When the alert lacks the values most playbook steps need, generic steps that do apply fill in.
+        if rendered.count < 3 {
+            render(GenericContent.steps(for: context, snippets: knowledge.snippets), context, into: &rendered, skipped: &skipped)
+        }
+        return rendered
+    }
+
+    /// Fills the steps that apply to this alert; a step whose values the alert lacks is counted in `skipped`.
+    /// (Indexes the array rather than iterating copies: each step holds a dozen references.)
+    private func render(
+        _ steps: [InvestigationStep], _ context: AlertContext, into rendered: inout [RenderedStep], skipped: inout Int
+    ) {
+        for index in steps.indices where GenericContent.applies(steps[index], to: context) {
+            guard let command = steps[index].command.fill(style: .shell, from: context) else {
                 skipped += 1
                 continue
             }
             guard !rendered.contains(where: { $0.command == command }) else { continue }
             rendered.append(
-                RenderedStep(title: step.title, command: command, lookFor: step.lookFor, reference: step.reference))
+                RenderedStep(
+                    title: steps[index].title, command: command, lookFor: steps[index].lookFor,
+                    reference: steps[index].reference))
         }
-        return rendered
     }
 
     private func mitigations(_ context: AlertContext, playbook: Playbook?, skipped: inout Int) -> [RenderedMitigation] {
-        let list = (playbook?.mitigations ?? GenericContent.mitigations(for: context, snippets: knowledge.snippets))
-            // Container-only advice does not apply on the host, and host-only advice not in a container.
-            .filter { GenericContent.applies($0, to: context) }
+        let list = playbook?.mitigations ?? GenericContent.mitigations(for: context, snippets: knowledge.snippets)
         var rendered: [RenderedMitigation] = []
         rendered.reserveCapacity(list.count)
-        outer: for mitigation in list {
+        // Container-only advice does not apply on the host, and host-only advice not in a container.
+        outer: for index in list.indices where GenericContent.applies(list[index], to: context) {
             var commands: [String] = []
-            for command in mitigation.commands {
+            for command in list[index].commands {
                 guard let filled = command.fill(style: .shell, from: context) else {
                     skipped += 1
                     continue outer
@@ -337,7 +346,7 @@ package struct Analyzer: Sendable {
                 commands.append(filled)
             }
             var config: RenderedConfig?
-            if let snippet = mitigation.config {
+            if let snippet = list[index].config {
                 guard let text = snippet.text.fill(style: .yaml, from: context) else {
                     skipped += 1
                     continue
@@ -345,7 +354,7 @@ package struct Analyzer: Sendable {
                 config = RenderedConfig(language: snippet.language, text: text)
             }
             var undo: String?
-            if let template = mitigation.undo {
+            if let template = list[index].undo {
                 guard let text = template.fill(style: .shell, from: context) else {
                     skipped += 1
                     continue
@@ -354,9 +363,9 @@ package struct Analyzer: Sendable {
             }
             rendered.append(
                 RenderedMitigation(
-                    title: mitigation.title, kind: mitigation.kind.rawValue, isDisruptive: mitigation.isDisruptive,
-                    commands: commands, config: config, undo: undo, reach: mitigation.reach,
-                    reference: mitigation.reference))
+                    title: list[index].title, kind: list[index].kind.rawValue, isDisruptive: list[index].isDisruptive,
+                    commands: commands, config: config, undo: undo, reach: list[index].reach,
+                    reference: list[index].reference))
         }
         return rendered
     }
@@ -429,7 +438,8 @@ package struct Analyzer: Sendable {
     private func recommend(_ context: AlertContext, playbook: Playbook?) -> [Text] {
         var list = playbook?.recommendations ?? []
         let alert = context.alert
-        if alert.source == "syscall", alert["proc.pid"] == nil {
+        // The generic append_output advice, unless the playbook already gives its own.
+        if alert.source == "syscall", alert["proc.pid"] == nil, !list.contains(where: { $0.string.containsBytes("append_output") }) {
             list.append(Self.appendOutputAdvice)
         }
         if playbook == nil {

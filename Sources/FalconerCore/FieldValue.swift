@@ -22,7 +22,8 @@ package enum FieldValue: Sendable, Equatable, Hashable {
         }
     }
 
-    /// True for the values Falco uses to say "unknown": `""` and `"<NA>"` (JSON null never becomes a FieldValue).
+    /// True for the values that mean "unknown": `""`, Falco's `"<NA>"` and `"N/A"`, which some forwarders write (JSON
+    /// null never becomes a FieldValue).
     package var meansUnknown: Bool {
         switch self {
         case .string(let text): text.isEmpty || text == "<NA>" || text == "N/A"
