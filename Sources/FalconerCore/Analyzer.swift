@@ -301,14 +301,18 @@ package struct Analyzer: Sendable {
     private func investigation(_ context: AlertContext, playbook: Playbook?, skipped: inout Int) -> [RenderedStep] {
         var rendered: [RenderedStep] = []
         guard let playbook else {
-            render(GenericContent.steps(for: context, snippets: knowledge.snippets), context, into: &rendered, skipped: &skipped)
+            render(
+                GenericContent.steps(for: context, snippets: knowledge.snippets), context, into: &rendered,
+                skipped: &skipped)
             return rendered
         }
         rendered.reserveCapacity(playbook.investigation.count)
         render(playbook.investigation, context, into: &rendered, skipped: &skipped)
         // When the alert lacks the values most playbook steps need, generic steps that do apply fill in.
         if rendered.count < 3 {
-            render(GenericContent.steps(for: context, snippets: knowledge.snippets), context, into: &rendered, skipped: &skipped)
+            render(
+                GenericContent.steps(for: context, snippets: knowledge.snippets), context, into: &rendered,
+                skipped: &skipped)
         }
         return rendered
     }
@@ -439,7 +443,9 @@ package struct Analyzer: Sendable {
         var list = playbook?.recommendations ?? []
         let alert = context.alert
         // The generic append_output advice, unless the playbook already gives its own.
-        if alert.source == "syscall", alert["proc.pid"] == nil, !list.contains(where: { $0.string.containsBytes("append_output") }) {
+        if alert.source == "syscall", alert["proc.pid"] == nil,
+            !list.contains(where: { $0.string.containsBytes("append_output") })
+        {
             list.append(Self.appendOutputAdvice)
         }
         if playbook == nil {
