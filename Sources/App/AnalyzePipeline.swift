@@ -5,8 +5,9 @@ import SimdJSONParser
 
 /// What one JSON value became.
 enum Outcome {
-    /// Incident mode: the report and what the correlator needs of it, rendered later when its incident closes.
-    case report(Report, keys: CorrelationKeys)
+    /// Incident mode: the report, what the correlator needs of it, and the report rendered as its incident will
+    /// embed it (done here, on the lanes, rather than on the single thread that writes incidents).
+    case report(Report, keys: CorrelationKeys, member: [UInt8])
     /// A report already rendered; the report itself is released on the lane's thread, only its alert (for file
     /// names) travels on.
     case rendered([UInt8], alert: Alert)
@@ -59,7 +60,14 @@ final class Lane: @unchecked Sendable {
             case .alert(let alert):
                 if let minimum, (alert.priority ?? .debug) < minimum { return .belowMinimum }
                 let report = analyzer.analyze(alert)
-                if keepReports { return .report(report, keys: CorrelationKeys.of(alert)) }
+                if keepReports {
+                    let member =
+                        switch format {
+                        case .json: MemberReport.json(report)
+                        case .markdown: Array(MemberReport.markdown(report).utf8)
+                        }
+                    return .report(report.strippedForCorrelation(), keys: CorrelationKeys.of(alert), member: member)
+                }
                 var out: [UInt8] = []
                 switch format {
                 case .json: JSONReportRenderer().render(report, into: &out)
@@ -103,7 +111,8 @@ final class BatchProcessor {
         if lanes.count == 1 || batch.count < 64 {
             return batch.map { lanes[0].process($0.bytes, origin: $0.origin) }
         }
-        var results = [Outcome?](repeating: nil, count: batch.count)
+        // Filled in place (not an array of optionals mapped afterwards, which copied every outcome once more).
+        var results = [Outcome](repeating: .belowMinimum, count: batch.count)
         let laneCount = lanes.count
         results.withUnsafeMutableBufferPointer { buffer in
             // SAFETY: each iteration writes only its own stride of indices, and each lane is used by one iteration.
@@ -116,6 +125,6 @@ final class BatchProcessor {
                 }
             }
         }
-        return results.map { $0 ?? .belowMinimum }
+        return results
     }
 }

@@ -27,6 +27,9 @@ package struct IncidentMember: Sendable {
     package var reason: String
     /// ATT&CK tactic shortnames of this alert.
     package var tactics: [String]
+    /// The member's report already rendered in the incident's format (`MemberReport.render`), when the caller
+    /// rendered it in parallel; nil means render it when the incident is written.
+    package var rendered: [UInt8]?
 }
 
 /// Many alerts of one rule and workload, summarised instead of reported one by one.

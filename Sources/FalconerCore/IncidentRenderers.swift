@@ -101,7 +101,13 @@ package struct JSONIncidentRenderer: Sendable {
         json.key("reports")
         json.beginArray()
         let renderer = JSONReportRenderer()
-        for member in view.timeline { renderer.write(member.report, to: &json) }
+        for member in view.timeline {
+            if let rendered = member.rendered {
+                json.raw(rendered)
+            } else {
+                renderer.write(member.report, to: &json)
+            }
+        }
         json.endArray()
         json.endObject()
         out.append(contentsOf: json.bytes)
@@ -153,9 +159,8 @@ package struct MarkdownIncidentRenderer: Sendable {
         if incident.caveats.isEmpty { md += "None.\n" }
         for caveat in incident.caveats { md += "- \(Quoting.markdown(caveat))\n" }
         md += "\n## Alert reports\n\n"
-        let renderer = MarkdownReportRenderer()
         for member in view.timeline {
-            md += Self.demote(renderer.render(member.report)) + "\n"
+            md += member.rendered.map { String(decoding: $0, as: UTF8.self) } ?? MemberReport.markdown(member.report)
         }
         return md
     }
@@ -167,5 +172,20 @@ package struct MarkdownIncidentRenderer: Sendable {
             if line.hasPrefix("```") { inFence.toggle() }
             return !inFence && line.hasPrefix("#") ? "##" + line : String(line)
         }.joined(separator: "\n")
+    }
+}
+
+/// A member alert's report as an incident embeds it, so callers can render it in parallel ahead of the incident.
+package enum MemberReport {
+    /// The report object as the incident JSON embeds it (no newline).
+    package static func json(_ report: Report) -> [UInt8] {
+        var json = JSONWriter(capacity: 6144)
+        JSONReportRenderer().write(report, to: &json)
+        return json.bytes
+    }
+
+    /// The report in Markdown with its headings moved under the incident's, followed by a blank line.
+    package static func markdown(_ report: Report) -> String {
+        MarkdownIncidentRenderer.demote(MarkdownReportRenderer().render(report)) + "\n"
     }
 }

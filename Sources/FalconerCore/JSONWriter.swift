@@ -96,6 +96,12 @@ package struct JSONWriter {
         }
     }
 
+    /// Writes a value already serialised as JSON (e.g. a report rendered on another thread).
+    package mutating func raw(_ value: [UInt8]) {
+        separator()
+        bytes.append(contentsOf: value)
+    }
+
     /// Writes knowledge prose whose JSON form was computed at load.
     package mutating func text(_ value: Text) {
         separator()
