@@ -24,7 +24,9 @@ struct AnalyzeCommand {
         // lanes sharing one copy contend on the same counters (atomic increments on one cache line), which made a
         // second core add almost nothing. Loading again costs a few milliseconds per lane.
         var laneKnowledge = [knowledge]
-        while laneKnowledge.count < max(1, options.jobs) { laneKnowledge.append(try options.knowledge.load().knowledge) }
+        while laneKnowledge.count < max(1, options.jobs) {
+            laneKnowledge.append(try options.knowledge.load().knowledge)
+        }
         let lanes = laneKnowledge.map { knowledge in
             Lane(
                 knowledge: knowledge, format: options.format, minimum: options.minimumPriority,
@@ -104,18 +106,20 @@ struct AnalyzeCommand {
                         counts.statusLines += 1
                     case .malformed(let reason, let line):
                         // Keep order: process what came before the error first.
-                        try handle(processor.process(batch))
+                        try processor.process(batch, handle: handle)
+                        try processor.finish(handle: handle)
                         batch.removeAll(keepingCapacity: true)
                         counts.errors += 1
                         warn(DecodeError(reason: Self.reason(reason), origin: "\(name):\(line)").description)
                     }
                 }
                 events.removeAll(keepingCapacity: true)
-                if batch.count >= 2048 || (final && !batch.isEmpty) {
-                    try handle(processor.process(batch))
+                if batch.count >= 1024 || (final && !batch.isEmpty) {
+                    try processor.process(batch, handle: handle)
                     batch.removeAll(keepingCapacity: true)
                     progress.update(counts)
                 }
+                if final { try processor.finish(handle: handle) }
             }
             while true {
                 let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }

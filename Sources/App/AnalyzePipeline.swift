@@ -2,12 +2,13 @@ import Dispatch
 import FalconerCore
 import Foundation
 import SimdJSONParser
+import Synchronization
 
 /// What one JSON value became.
 enum Outcome {
     /// Incident mode: the report, what the correlator needs of it, and the report rendered as its incident will
     /// embed it (done here, on the lanes, rather than on the single thread that writes incidents).
-    case report(Report, keys: CorrelationKeys, member: [UInt8])
+    case report(Report, keys: CorrelationKeys, member: [UInt8]?)
     /// A report already rendered; the report itself is released on the lane's thread, only its alert (for file
     /// names) travels on.
     case rendered([UInt8], alert: Alert)
@@ -61,12 +62,9 @@ final class Lane: @unchecked Sendable {
                 if let minimum, (alert.priority ?? .debug) < minimum { return .belowMinimum }
                 let report = analyzer.analyze(alert)
                 if keepReports {
-                    let member =
-                        switch format {
-                        case .json: MemberReport.json(report)
-                        case .markdown: Array(MemberReport.markdown(report).utf8)
-                        }
-                    return .report(report.strippedForCorrelation(), keys: CorrelationKeys.of(alert), member: member)
+                    // Rendered only if it becomes an incident member: most alerts are repeats or storm members,
+                    // which the correlator only counts.
+                    return .report(report, keys: CorrelationKeys.of(alert), member: nil)
                 }
                 var out: [UInt8] = []
                 switch format {
@@ -100,31 +98,88 @@ enum MarkdownTelemetry {
     }
 }
 
-/// Runs lanes over batches of values in parallel (one lane per core), keeping input order.
+/// Runs lanes over batches of values in parallel and keeps input order. While the worker lanes analyse a batch, the
+/// calling thread first handles the outcomes of the batch before it (correlating, writing) and then joins the
+/// analysis with lane 0, so no core idles during the serial part and no more threads run than there are lanes.
 final class BatchProcessor {
     private let lanes: [Lane]
+    private var previous: [Outcome]?
+    /// Outcomes already handled, waiting to be released on a worker.
+    private var handled: [Outcome] = []
 
     init(lanes: [Lane]) { self.lanes = lanes }
 
-    func process(_ batch: [(bytes: [UInt8], origin: String)]) -> [Outcome] {
-        let lanes = self.lanes
-        if lanes.count == 1 || batch.count < 64 {
-            return batch.map { lanes[0].process($0.bytes, origin: $0.origin) }
+    /// Analyses `batch`; meanwhile hands the previous batch's outcomes to `handle`. The outcomes of `batch` are
+    /// handed over on the next call or by `finish`.
+    func process(_ batch: [(bytes: [UInt8], origin: String)], handle: ([Outcome]) throws(CLIError) -> Void)
+        throws(CLIError)
+    {
+        let job = Job(batch)
+        // The outcomes handled last time are released by a worker: their memory came from the workers' malloc
+        // arenas, and freeing it here contended with the workers' own allocations.
+        job.garbage = handled
+        handled = []
+        for (index, lane) in lanes.dropFirst().enumerated() where batch.count > Job.chunk {
+            job.group.enter()
+            DispatchQueue.global().async {
+                if index == 0 { job.garbage = [] }
+                job.work(lane)
+                job.group.leave()
+            }
         }
-        // Filled in place (not an array of optionals mapped afterwards, which copied every outcome once more).
-        var results = [Outcome](repeating: .belowMinimum, count: batch.count)
-        let laneCount = lanes.count
-        results.withUnsafeMutableBufferPointer { buffer in
-            // SAFETY: each iteration writes only its own stride of indices, and each lane is used by one iteration.
-            nonisolated(unsafe) let output = buffer
-            DispatchQueue.concurrentPerform(iterations: laneCount) { lane in
-                var index = lane
-                while index < batch.count {
-                    output[index] = lanes[lane].process(batch[index].bytes, origin: batch[index].origin)
-                    index += laneCount
+        var failure: CLIError?
+        if let previous {
+            self.previous = nil
+            do throws(CLIError) { try handle(previous) } catch { failure = error }
+            handled = previous
+        }
+        job.work(lanes[0])
+        job.group.wait()
+        previous = job.outcomes()
+        if let failure { throw failure }
+    }
+
+    /// Hands over the outcomes still held.
+    func finish(handle: ([Outcome]) throws(CLIError) -> Void) throws(CLIError) {
+        guard let previous else { return }
+        self.previous = nil
+        try handle(previous)
+    }
+
+    /// One batch shared by the lanes, which take chunks of it in turn.
+    // SAFETY: every index of `results` is written by exactly one lane (chunks are handed out by an atomic counter),
+    // each lane is used by one thread, and `outcomes()` reads the results only after all lanes are done
+    // (`group.wait()`). `garbage` is set before any worker starts and cleared only by the first worker.
+    private final class Job: @unchecked Sendable {
+        static let chunk = 32
+        let batch: [(bytes: [UInt8], origin: String)]
+        let results: UnsafeMutableBufferPointer<Outcome>
+        let next = Atomic<Int>(0)
+        let group = DispatchGroup()
+        /// Released by the first worker to start (or with the job).
+        var garbage: [Outcome] = []
+
+        init(_ batch: [(bytes: [UInt8], origin: String)]) {
+            self.batch = batch
+            results = .allocate(capacity: batch.count)
+            results.initialize(repeating: .belowMinimum)
+        }
+
+        deinit {
+            results.deinitialize()
+            results.deallocate()
+        }
+
+        func work(_ lane: Lane) {
+            while true {
+                let start = next.wrappingAdd(Self.chunk, ordering: .relaxed).oldValue
+                guard start < batch.count else { return }
+                for index in start..<min(start + Self.chunk, batch.count) {
+                    results[index] = lane.process(batch[index].bytes, origin: batch[index].origin)
                 }
             }
         }
-        return results
+
+        func outcomes() -> [Outcome] { Array(results) }
     }
 }

@@ -2,23 +2,34 @@
 /// "shared by everyone" never make a key: container.id `host`, login uid -1/4294967295, tty 0, system:anonymous,
 /// `<NA>`. Pids are only ever keyed together with their host.
 package enum JoinKeys {
-    package struct Key: Sendable, Equatable {
+    package struct Key: Sendable {
         package var value: String
-        /// Why an alert joined through this key, for the report.
-        package var reason: String
         /// Look this key up to find an incident to join.
         package var lookup: Bool
         /// Register this key so later alerts can join through it.
         package var register: Bool
+        /// Formats the reason only when an alert does join through the key (rarely, next to building every key).
+        let describe: @Sendable () -> String
+
+        /// Why an alert joined through this key, for the report.
+        package var reason: String { describe() }
     }
 
     private static let sharedUsers: Set<String> = ["system:anonymous", "system:unauthenticated", "anonymous"]
+    private static let ancestorPIDFields = (2...7).map { "proc.apid[\($0)]" }
+    private static let principalFields = [
+        ("ct.user.arn", "AWS identity"), ("ct.user", "AWS identity"), ("gcp.user", "GCP principal"),
+        ("github.user", "GitHub user"), ("okta.actor.name", "Okta user"),
+    ]
 
     package static func keys(for alert: Alert) -> [Key] {
         var keys: [Key] = []
         let host = alert.hostname ?? alert["evt.hostname"] ?? "?"
-        func add(_ value: String, _ reason: String, lookup: Bool = true, register: Bool = true) {
-            keys.append(Key(value: value, reason: reason, lookup: lookup, register: register))
+        func add(
+            _ value: String, _ reason: @autoclosure @escaping @Sendable () -> String, lookup: Bool = true,
+            register: Bool = true
+        ) {
+            keys.append(Key(value: value, lookup: lookup, register: register, describe: reason))
         }
         let container = alert["container.id"]
         if let container, container != "host" {
@@ -47,8 +58,8 @@ package enum JoinKeys {
         if let ppid = alert.integer("proc.ppid"), ppid > 1 {
             add("pid|\(scope)|\(ppid)", "child of pid \(ppid) on \(host)")
         }
-        for level in 2...7 {
-            guard let pid = alert.integer("proc.apid[\(level)]"), pid > 1 else { continue }
+        for name in Self.ancestorPIDFields {
+            guard let pid = alert.integer(name), pid > 1 else { continue }
             add("pid|\(scope)|\(pid)", "descendant of pid \(pid) on \(host)", register: false)
         }
         // Kubernetes audit: the object, the user, and exec/attach into a pod.
@@ -66,10 +77,7 @@ package enum JoinKeys {
             }
         }
         // Cloud and SaaS principals.
-        for (field, label) in [
-            ("ct.user.arn", "AWS identity"), ("ct.user", "AWS identity"), ("gcp.user", "GCP principal"),
-            ("github.user", "GitHub user"), ("okta.actor.name", "Okta user"),
-        ] {
+        for (field, label) in Self.principalFields {
             guard let value = alert[field], !sharedUsers.contains(value) else { continue }
             add("principal|\(alert.source)|\(value)", "same \(label) \(value)")
             break
