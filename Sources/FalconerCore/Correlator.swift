@@ -29,6 +29,16 @@ package struct Correlator: Sendable {
 
     package var openCount: Int { open.count }
 
+    /// What the correlator holds, for tests that check memory stays bounded.
+    package var footprint: [String: Int64] {
+        let oldest = open.values.compactMap { $0.firstSeen?.nanoseconds }.min() ?? 0
+        return [
+            "incidents": Int64(open.count), "members": Int64(open.values.reduce(0) { $0 + $1.members.count }),
+            "keys": Int64(keyIndex.count), "storm_summaries": Int64(open.values.reduce(0) { $0 + $1.storms.count }),
+            "oldest_age_s": ((watermark?.nanoseconds ?? 0) - oldest) / 1_000_000_000,
+        ]
+    }
+
     /// Records a Falco telemetry event; those with drops become caveats of incidents on the same host and time.
     package mutating func receive(_ event: Telemetry) {
         guard event.isCaveat else { return }
@@ -209,9 +219,14 @@ package struct Correlator: Sendable {
         }
         guard state.count >= settings.stormThreshold else { return nil }
         if let id = state.incidentID, open[id]?.storms.isEmpty == false { return id }
-        // The storm starts now: collect the pure-noise incidents of this key into one.
-        let noise = open.values.filter {
-            $0.stormKeys == [key] && $0.members.allSatisfy { $0.report.alert.rule == alert.rule }
+        // The storm starts now: collect the pure-noise incidents of this key into one. An incident already as long as
+        // the maximum span is left to close (else a workload that storms all day would keep one incident, and its
+        // summaries, open forever).
+        let noise = open.values.filter { incident in
+            guard incident.stormKeys == [key], incident.members.allSatisfy({ $0.report.alert.rule == alert.rule })
+            else { return false }
+            guard let time, let first = incident.firstSeen else { return true }
+            return time.nanoseconds - first.nanoseconds <= maxSpan
         }
         .sorted { ($0.firstSeen?.nanoseconds ?? .max, $0.id) < ($1.firstSeen?.nanoseconds ?? .max, $1.id) }
         let stormID = noise.first?.id ?? Self.incidentID(alert: alert, fingerprint: "storm|" + key)

@@ -231,6 +231,30 @@ import Testing
         #expect(closed + correlator.finish().count == 5000)
     }
 
+    @Test("a workload that storms all day does not keep one incident open: each lasts at most the maximum span")
+    func stormsEnd() {
+        var settings = IncidentSettings()
+        settings.maxSpanSeconds = 3600
+        var correlator = Correlator(settings: settings)
+        var closed: [Incident] = []
+        var oldest: Int64 = 0
+        // One probe shell every 5 s from the same deployment for 12 hours.
+        for index in 0..<8640 {
+            let pod = "api-\(index % 3)"
+            let alert = report(
+                "Terminal shell in container", at: Int64(index * 5),
+                container("c0ffee00000\(index % 3)", pod: pod, image: "registry.example.com/shop/api"))
+            closed += correlator.receive(alert)
+            oldest = max(oldest, correlator.footprint["oldest_age_s"] ?? 0)
+        }
+        // At most the span, plus a storm window that began just before it ended, plus the idle window and a sweep.
+        #expect(oldest <= 3600 + 900 + 900 + 10)
+        closed += correlator.finish()
+        #expect(closed.count >= 11)
+        #expect(closed.allSatisfy { $0.storms.count <= 5 })
+        #expect(closed.reduce(0) { $0 + $1.alertCount } == 8640)
+    }
+
     @Test("dropped-event telemetry becomes a caveat of incidents on the same host and time")
     func telemetryCaveat() {
         var correlator = Correlator()
