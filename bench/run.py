@@ -111,9 +111,17 @@ def main():
         f'- Markdown: {markdown_rate:,.0f} alerts/s.',
     ]
     if large_rss is not None:
+        small_rss = rows[1][4]
+        small_incident_rss = rows[3][4]
+
+        def verdict(large_kib, small_kib):
+            return 'flat' if large_kib <= small_kib * 1.25 else f'grows {large_kib / small_kib:.2f}x'
+
         lines += [
-            f'- Memory over {args.large:,} alerts: peak RSS {large_rss / 1024:.1f} MiB plain, {large_incident_rss / 1024:.1f} MiB',
-            f'  with incidents, against {rows[1][4] / 1024:.1f} MiB for {args.count:,}: flat (target: under about 100 MB).',
+            f'- Memory over {args.large:,} alerts against {args.count:,}: plain {large_rss / 1024:.1f} MiB vs'
+            f' {small_rss / 1024:.1f} MiB ({verdict(large_rss, small_rss)}; target: flat, under about 100 MB);'
+            f' incidents {large_incident_rss / 1024:.1f} MiB vs {small_incident_rss / 1024:.1f} MiB'
+            f' ({verdict(large_incident_rss, small_incident_rss)}; target: flat).',
         ]
     notes_path = os.path.join(os.path.dirname(os.path.abspath(args.out)), 'performance-notes.md')
     if os.path.exists(notes_path):
