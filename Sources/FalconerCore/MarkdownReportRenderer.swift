@@ -17,7 +17,7 @@ package struct MarkdownReportRenderer: Sendable {
 
         md += "## Summary\n\n\(Quoting.markdown(report.summary))\n\n"
         if let description = report.ruleDescription {
-            md += "**What this rule detects.** \(Quoting.markdown(description.string))\n\n"
+            md += "**What this rule detects.** \(description.markdown)\n\n"
         }
 
         md += "## Detailed analysis\n\n"
@@ -35,11 +35,11 @@ package struct MarkdownReportRenderer: Sendable {
         md += "| Signal | Weight | Why |\n|---|---:|---|\n"
         for reason in verdict.reasons {
             md +=
-                "| \(Quoting.markdown(reason.signal)) | \(reason.weight > 0 ? "+" : "")\(reason.weight) | \(Quoting.markdown(reason.detail.string)) |\n"
+                "| \(Quoting.markdown(reason.signal)) | \(reason.weight > 0 ? "+" : "")\(reason.weight) | \(reason.detail.markdown) |\n"
         }
         if !report.benign.isEmpty {
             md += "\nCommon benign explanations:\n\n"
-            for item in report.benign { md += "- \(Quoting.markdown(item.string))\n" }
+            for item in report.benign { md += "- \(item.markdown)\n" }
         }
         md += "\n## MITRE ATT&CK\n\n"
         if report.attack.isEmpty {
@@ -47,7 +47,7 @@ package struct MarkdownReportRenderer: Sendable {
         } else {
             md += "| Technique | Name | Tactics | From |\n|---|---|---|---|\n"
             for item in report.attack {
-                let from = item.origin.rawValue + (item.note.map { ": \(Quoting.markdown($0.string))" } ?? "")
+                let from = item.origin.rawValue + (item.note.map { ": \($0.markdown)" } ?? "")
                 md +=
                     "| \(item.id) | \(Quoting.markdown(item.fullName)) | \(item.tactics.joined(separator: ", ")) | \(from) |\n"
             }
@@ -57,24 +57,24 @@ package struct MarkdownReportRenderer: Sendable {
         md += "## Investigation\n\nRead-only commands, filled with this alert's values.\n\n"
         if report.investigation.isEmpty { md += "No step applies with the values this alert carries.\n\n" }
         for (index, step) in report.investigation.enumerated() {
-            md += "\(index + 1). **\(Quoting.markdown(step.title.string))**\n\n"
+            md += "\(index + 1). **\(step.title.markdown)**\n\n"
             md += indent(Quoting.markdownFence(step.command, language: "sh")) + "\n\n"
             md +=
-                "   Look for: \(Quoting.markdown(step.lookFor.string)) (\(Quoting.markdown(step.reference.string)))\n\n"
+                "   Look for: \(step.lookFor.markdown) (\(step.reference.markdown))\n\n"
         }
 
         md += "## Mitigation\n\n"
         if report.mitigations.isEmpty { md += "No mitigation applies with the values this alert carries.\n\n" }
         for mitigation in report.mitigations {
             let label = mitigation.kind + (mitigation.isDisruptive ? ", disruptive" : "")
-            md += "### \(Quoting.markdown(mitigation.title.string)) (\(label))\n\n"
+            md += "### \(mitigation.title.markdown) (\(label))\n\n"
             for command in mitigation.commands { md += Quoting.markdownFence(command, language: "sh") + "\n\n" }
             if let config = mitigation.config {
                 md += Quoting.markdownFence(config.text.trimmingSpaces, language: config.language) + "\n\n"
             }
-            md += "Reach: \(Quoting.markdown(mitigation.reach.string))\n\n"
+            md += "Reach: \(mitigation.reach.markdown)\n\n"
             if let undo = mitigation.undo { md += "Undo: \(Quoting.markdown(undo))\n\n" }
-            md += "Reference: \(Quoting.markdown(mitigation.reference.string))\n\n"
+            md += "Reference: \(mitigation.reference.markdown)\n\n"
         }
 
         md += "## Falco tuning\n\n"
@@ -88,7 +88,7 @@ package struct MarkdownReportRenderer: Sendable {
         if !report.tuning.notes.isEmpty { md += "\(Quoting.markdown(report.tuning.notes))\n\n" }
 
         md += "## Recommendations\n\n"
-        for item in report.recommendations { md += "- \(Quoting.markdown(item.string))\n" }
+        for item in report.recommendations { md += "- \(item.markdown)\n" }
         if report.recommendations.isEmpty { md += "None beyond the steps above.\n" }
         md += "\n## Caveats\n\n"
         for item in report.caveats { md += "- \(Quoting.markdown(item))\n" }

@@ -118,37 +118,42 @@ package enum Quoting {
 
     /// Escapes text for Markdown prose and table cells: no character can start markup, break a table or a line.
     package static func markdown(_ value: String) -> String {
-        var out = ""
+        // Byte by byte (every escaped character is ASCII, and UTF-8 continuation bytes are never ASCII): this runs
+        // for every table cell of every Markdown report.
+        var out: [UInt8] = []
         out.reserveCapacity(value.utf8.count + 8)
         var atStart = true
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "~", "&":
-                out += "\\"
-                out.unicodeScalars.append(scalar)
-            case "#" where atStart, "-" where atStart, "+" where atStart, "=" where atStart:
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["),
+                UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: "~"),
+                UInt8(ascii: "&"):
+                out.append(UInt8(ascii: "\\"))
+                out.append(byte)
+            case UInt8(ascii: "#") where atStart, UInt8(ascii: "-") where atStart, UInt8(ascii: "+") where atStart,
+                UInt8(ascii: "=") where atStart:
                 // Only at the start of a line do these begin a heading, a list or a setext underline.
-                out += "\\"
-                out.unicodeScalars.append(scalar)
-            case "\n", "\r", "\t":
-                out += " "
+                out.append(UInt8(ascii: "\\"))
+                out.append(byte)
+            case UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"):
+                out.append(UInt8(ascii: " "))
+            case 0..<0x20, 0x7F:
+                out.append(contentsOf: replacementCharacter)
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\u{FFFD}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+                out.append(byte)
             }
             atStart = false
         }
         // "1." or "1)" at the start would begin an ordered list.
-        if let first = out.unicodeScalars.first, first.properties.numericType != nil {
-            let digits = String(out.prefix { $0.isNumber })
-            let rest = String(out.dropFirst(digits.count))
-            if rest.hasPrefix(".") || rest.hasPrefix(")") { return digits + "\\" + rest }
+        let digits = out.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.count
+        if digits > 0, digits < out.count, out[digits] == UInt8(ascii: ".") || out[digits] == UInt8(ascii: ")") {
+            out.insert(UInt8(ascii: "\\"), at: digits)
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
+
+    /// U+FFFD in UTF-8, shown in place of control characters.
+    private static let replacementCharacter: [UInt8] = [0xEF, 0xBF, 0xBD]
 
     /// A Markdown code span holding `value` verbatim, safe inside a table cell: the backtick fence is longer than any
     /// run of backticks in the value, `|` is escaped (GFM tables honour `\|` inside code), newlines become spaces.
@@ -183,8 +188,8 @@ package enum Quoting {
     package static func markdownFence(_ text: String, language: String = "") -> String {
         var longest = 0
         var run = 0
-        for character in text {
-            if character == "`" {
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "`") {
                 run += 1
                 longest = max(longest, run)
             } else {
@@ -193,8 +198,15 @@ package enum Quoting {
         }
         let fence = String(repeating: "`", count: max(3, longest + 1))
         let safeLanguage = String(language.filter { $0.isLetter || $0.isNumber })
-        let clean = String(
-            text.unicodeScalars.map { $0.value < 0x20 && $0 != "\n" && $0 != "\t" ? "\u{FFFD}" : Character($0) })
-        return "\(fence)\(safeLanguage)\n\(clean)\n\(fence)"
+        var clean: [UInt8] = []
+        clean.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            if byte < 0x20 && byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\t") {
+                clean.append(contentsOf: replacementCharacter)
+            } else {
+                clean.append(byte)
+            }
+        }
+        return "\(fence)\(safeLanguage)\n\(String(decoding: clean, as: UTF8.self))\n\(fence)"
     }
 }

@@ -1,15 +1,18 @@
-/// Knowledge prose with its JSON form (escaped, quoted) computed once when the knowledge is loaded, so every
-/// report copies the bytes instead of escaping the same sentences again for each alert.
+/// Knowledge prose with its JSON and Markdown forms computed once when the knowledge is loaded, so every report
+/// copies them instead of escaping the same sentences again for each alert.
 package struct Text: Sendable, Equatable, CustomStringConvertible, ExpressibleByStringLiteral {
     package let string: String
     /// The string as a JSON string literal, quotes included.
     package let json: [UInt8]
+    /// The string escaped for Markdown (`Quoting.markdown`).
+    package let markdown: String
 
     package init(_ string: String) {
         self.string = string
         var writer = JSONWriter(capacity: string.utf8.count + 8)
         writer.string(string)
         json = writer.bytes
+        markdown = Quoting.markdown(string)
     }
 
     package init(stringLiteral value: String) { self.init(value) }

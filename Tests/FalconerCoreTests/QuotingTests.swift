@@ -56,3 +56,32 @@ import YAMLParser
         #expect(Template("{a]}").placeholders.isEmpty)
     }
 }
+
+@Suite struct MarkdownEscapingTests {
+    /// The escaping rules written the plain way, scalar by scalar: the byte-level `Quoting.markdown` must agree.
+    static func reference(_ value: String) -> String {
+        var out = ""
+        var atStart = true
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "~", "&": out += "\\" + String(scalar)
+            case "#" where atStart, "-" where atStart, "+" where atStart, "=" where atStart:
+                out += "\\" + String(scalar)
+            case "\n", "\r", "\t": out += " "
+            default: out += scalar.value < 0x20 || scalar.value == 0x7F ? "\u{FFFD}" : String(scalar)
+            }
+            atStart = false
+        }
+        let digits = out.prefix { ("0"..."9").contains($0) }
+        let rest = out.dropFirst(digits.count)
+        if !digits.isEmpty, rest.hasPrefix(".") || rest.hasPrefix(")") { return digits + "\\" + rest }
+        return out
+    }
+
+    @Test("byte-level Markdown escaping agrees with the scalar-by-scalar rules on hostile and random text")
+    func agrees() {
+        for sample in JSONWriterTests.samples() + ["12. x", "3) y", "42", "# h", "-- x", "| a | b |", "`x`", "é1."] {
+            #expect(Quoting.markdown(sample) == Self.reference(sample), "\(sample.debugDescription)")
+        }
+    }
+}
