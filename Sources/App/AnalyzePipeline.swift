@@ -165,8 +165,11 @@ final class BatchProcessor {
             results.initialize(repeating: .belowMinimum)
         }
 
+        /// True once `outcomes()` has moved the results out.
+        private var moved = false
+
         deinit {
-            results.deinitialize()
+            if !moved { results.deinitialize() }
             results.deallocate()
         }
 
@@ -180,6 +183,13 @@ final class BatchProcessor {
             }
         }
 
-        func outcomes() -> [Outcome] { Array(results) }
+        /// Moves the results out (a copy would retain, then release, every report once more). Called once.
+        func outcomes() -> [Outcome] {
+            guard !moved else { return [] }
+            moved = true
+            return [Outcome](unsafeUninitializedCapacity: results.count) { buffer, initialized in
+                initialized = buffer.moveInitialize(fromContentsOf: results)
+            }
+        }
     }
 }
