@@ -315,5 +315,16 @@ struct EndToEndTests {
         let attack = try #require(report["attack"] as? [[String: Any]])
         #expect(attack.contains { $0["id"] as? String == "T1005" })
         #expect(result.stdout.contains("payroll export outside the batch window"))
+
+        // The same rule's alert as text only (a syslog or chat forward): fields and priority come from the rule.
+        let textOnly =
+            #"{"rule":"Payroll export touched","time":"2026-12-03T10:00:00Z","output":"10:00:00.000000000: Warning payroll file opened (file=/srv/payroll/2026-11.csv proc=python3 user=svc)"}"#
+        let recovered = try CommandRunner.run(
+            ["analyze", "--no-default-rules", "--rules", file.path, "--format", "json"], stdin: textOnly)
+        #expect(recovered.code == 0, "\(recovered.stderr)")
+        let recoveredReport = try jsonObject(try #require(recovered.stdoutLines.first))
+        let fields = try #require(recoveredReport["alert"] as? [String: Any])
+        #expect((fields["fields"] as? [String: Any])?["fd.name"] as? String == "/srv/payroll/2026-11.csv")
+        #expect(fields["priority"] as? String == "Warning")
     }
 }
