@@ -63,8 +63,8 @@ final class Lane: @unchecked Sendable {
                 let report = analyzer.analyze(alert)
                 if keepReports {
                     // Rendered only if it becomes an incident member: most alerts are repeats or storm members,
-                    // which the correlator only counts.
-                    return .report(report, keys: CorrelationKeys.of(alert), member: nil)
+                    // which the correlator only counts. The slim report frees the rest here, on the lane.
+                    return .report(report.strippedForCorrelation(), keys: CorrelationKeys.of(alert), member: nil)
                 }
                 var out: [UInt8] = []
                 switch format {

@@ -6,11 +6,14 @@ struct IncidentSession {
     private var correlator: Correlator
     private let attack: AttackCatalog
     private let format: ReportFormat
+    /// Analyses a member again when its incident is written: the correlator holds only the slim report.
+    private let analyzer: Analyzer
     private var written = 0
 
     init(settings: IncidentSettings, knowledge: KnowledgeBase, format: ReportFormat) {
         correlator = Correlator(settings: settings)
         attack = knowledge.attack
+        analyzer = Analyzer(knowledge: knowledge)
         self.format = format
     }
 
@@ -30,6 +33,18 @@ struct IncidentSession {
     }
 
     private mutating func write(_ incident: Incident, output: OutputWriter) throws(CLIError) {
+        // Members arrive slim (`Report.strippedForCorrelation`); only the distinct ones that made it into an incident
+        // are analysed again in full (the analysis is deterministic) and rendered, keeping the caveats they had.
+        var incident = incident
+        for index in incident.members.indices where incident.members[index].rendered == nil {
+            var full = analyzer.analyze(incident.members[index].report.alert)
+            full.caveats = incident.members[index].report.caveats
+            incident.members[index].rendered =
+                switch format {
+                case .json: MemberReport.json(full)
+                case .markdown: Array(MemberReport.markdown(full).utf8)
+                }
+        }
         let view = IncidentView(incident, attack: attack)
         written += 1
         var bytes: [UInt8] = []
