@@ -46,9 +46,9 @@ struct AnalyzeCommand {
         func handle(_ outcomes: [Outcome]) throws(CLIError) {
             for outcome in outcomes {
                 switch outcome {
-                case .report(let report, let keys, let member):
+                case .report(let report, let keys):
                     counts.reports += 1
-                    try incidents?.add(report, keys: keys, member: member, output: output)
+                    try incidents?.add(report, keys: keys, output: output)
                 case .rendered(let rendered, let alert):
                     counts.reports += 1
                     if options.format == .markdown && options.outDirectory == nil && markdownSeparatorNeeded {

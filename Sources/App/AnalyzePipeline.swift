@@ -6,9 +6,8 @@ import Synchronization
 
 /// What one JSON value became.
 enum Outcome {
-    /// Incident mode: the report, what the correlator needs of it, and the report rendered as its incident will
-    /// embed it (done here, on the lanes, rather than on the single thread that writes incidents).
-    case report(Report, keys: CorrelationKeys, member: [UInt8]?)
+    /// Incident mode: the slim report and what the correlator needs of it, computed on the lane.
+    case report(Report, keys: CorrelationKeys)
     /// A report already rendered; the report itself is released on the lane's thread, only its alert (for file
     /// names) travels on.
     case rendered([UInt8], alert: Alert)
@@ -64,7 +63,7 @@ final class Lane: @unchecked Sendable {
                 if keepReports {
                     // Rendered only if it becomes an incident member: most alerts are repeats or storm members,
                     // which the correlator only counts. The slim report frees the rest here, on the lane.
-                    return .report(report.strippedForCorrelation(), keys: CorrelationKeys.of(alert), member: nil)
+                    return .report(report.strippedForCorrelation(), keys: CorrelationKeys.of(alert))
                 }
                 var out: [UInt8] = []
                 switch format {

@@ -17,9 +17,8 @@ struct IncidentSession {
         self.format = format
     }
 
-    mutating func add(_ report: Report, keys: CorrelationKeys?, member: [UInt8]?, output: OutputWriter) throws(CLIError)
-    {
-        for incident in correlator.receive(report, keys: keys, rendered: member) { try write(incident, output: output) }
+    mutating func add(_ report: Report, keys: CorrelationKeys?, output: OutputWriter) throws(CLIError) {
+        for incident in correlator.receive(report, keys: keys) { try write(incident, output: output) }
     }
 
     mutating func add(_ telemetry: Telemetry) {

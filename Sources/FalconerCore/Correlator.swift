@@ -48,9 +48,7 @@ package struct Correlator: Sendable {
 
     /// Adds one analysed alert; returns the incidents this closed (idle, too long, or over the open limit).
     /// `precomputed` must be `CorrelationKeys.of(report.alert)` when given (callers compute it in parallel).
-    package mutating func receive(_ report: Report, keys precomputed: CorrelationKeys? = nil, rendered: [UInt8]? = nil)
-        -> [Incident]
-    {
+    package mutating func receive(_ report: Report, keys precomputed: CorrelationKeys? = nil) -> [Incident] {
         let alert = report.alert
         let time = alert.time ?? watermark
         if let time, watermark.map({ time > $0 }) ?? true { watermark = time }
@@ -97,7 +95,7 @@ package struct Correlator: Sendable {
             }
             reason = "first alert"
         }
-        add(report, rendered: rendered, fingerprint: fingerprint, reason: reason, to: id, time: time)
+        add(report, fingerprint: fingerprint, reason: reason, to: id, time: time)
         for key in keys where key.register { keyIndex[key.value] = id }
         open[id]?.keys.formUnion(keys.filter { $0.register }.map { $0.value })
         if let stormKey {
@@ -129,9 +127,7 @@ package struct Correlator: Sendable {
 
     // MARK: - Internals
 
-    private mutating func add(
-        _ report: Report, rendered: [UInt8]?, fingerprint: String, reason: String, to id: String, time: EventTime?
-    ) {
+    private mutating func add(_ report: Report, fingerprint: String, reason: String, to id: String, time: EventTime?) {
         // Taken out of the dictionary while it changes, so its arrays and sets are mutated in place, not copied.
         guard var incident = open.removeValue(forKey: id) else { return }
         defer { open[id] = incident }
@@ -152,7 +148,7 @@ package struct Correlator: Sendable {
             let member = IncidentMember(
                 id: report.alert.uuid ?? Self.memberID(report.alert, fingerprint: fingerprint), report: report,
                 fingerprint: fingerprint, count: 1, firstSeen: time, lastSeen: time, reason: reason,
-                tactics: Self.tactics(of: report), rendered: rendered)
+                tactics: Self.tactics(of: report), rendered: nil)
             incident.fingerprints[fingerprint] = incident.members.count
             incident.members.append(member)
         }

@@ -27,8 +27,8 @@ package struct IncidentMember: Sendable {
     package var reason: String
     /// ATT&CK tactic shortnames of this alert.
     package var tactics: [String]
-    /// The member's report already rendered in the incident's format (`MemberReport.render`), when the caller
-    /// rendered it in parallel; nil means render it when the incident is written.
+    /// The member's report rendered in the incident's format (`MemberReport`), when the caller rendered it before
+    /// writing the incident (e.g. from a full analysis of a slim report); nil renders `report` itself.
     package var rendered: [UInt8]?
 }
 
