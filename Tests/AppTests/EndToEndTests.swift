@@ -182,6 +182,29 @@ struct EndToEndTests {
         #expect(telemetry.contains("falconer.telemetry/v1"))
     }
 
+    @Test("an incident embeds each member's report exactly as plain analysis writes it")
+    func incidentMembersMatchPlainReports() throws {
+        let examples = repositoryRoot().appending(path: "examples/alerts.jsonl").path
+        let plain = try CommandRunner.run(["analyze", "--no-default-rules", "--format", "json", examples])
+        let incidents = try CommandRunner.run(["analyze", "--no-default-rules", "--format", "json", "--incidents", examples])
+        #expect(plain.code == 0 && incidents.code == 0)
+        var byOrigin: [String: NSDictionary] = [:]
+        for line in plain.stdoutLines {
+            let object = try jsonObject(line)
+            if let origin = (object["alert"] as? [String: Any])?["origin"] as? String { byOrigin[origin] = object as NSDictionary }
+        }
+        var compared = 0
+        for line in incidents.stdoutLines {
+            let object = try jsonObject(line)
+            for report in object["reports"] as? [[String: Any]] ?? [] {
+                let origin = try #require((report["alert"] as? [String: Any])?["origin"] as? String)
+                #expect(byOrigin[origin] == report as NSDictionary, "\(origin)")
+                compared += 1
+            }
+        }
+        #expect(compared == 7)
+    }
+
     @Test("--incidents --format json writes incident and telemetry lines only")
     func incidents() throws {
         let shell = valid
