@@ -28,12 +28,21 @@ package struct Analyzer: Sendable {
                 "Target pid \(pid) is as seen inside the container's pid namespace; on the node the same process has another pid, so look it up inside the container."
             )
         }
-        var skipped = 0
+        // The placeholder each left-out step lacked, one entry per step.
+        var skipped: [String] = []
         let steps = investigation(context, playbook: playbook, skipped: &skipped)
         let mitigations = mitigations(context, playbook: playbook, skipped: &skipped)
-        if skipped > 0 {
+        // A Kubernetes value missing outside Kubernetes (or a container value on the host) means the step does not
+        // apply here, not that the alert lacks something Falco could add.
+        skipped.removeAll { name in
+            (name.hasPrefix("k8s.") && !context.holds("in_kubernetes"))
+                || (name.hasPrefix("container.") && context.holds("on_host"))
+        }
+        if !skipped.isEmpty {
+            var missing: [String] = []
+            for name in skipped where !missing.contains(name) { missing.append(name) }
             caveats.append(
-                "\(skipped) investigation or mitigation step(s) were left out because the alert lacks the values they need."
+                "\(skipped.count) investigation or mitigation step(s) were left out because the alert lacks the values they need (\(missing.joined(separator: ", ")))."
             )
         }
         if playbook == nil {
@@ -298,7 +307,8 @@ package struct Analyzer: Sendable {
 
     // MARK: - Investigation and mitigation
 
-    private func investigation(_ context: AlertContext, playbook: Playbook?, skipped: inout Int) -> [RenderedStep] {
+    private func investigation(_ context: AlertContext, playbook: Playbook?, skipped: inout [String]) -> [RenderedStep]
+    {
         var rendered: [RenderedStep] = []
         guard let playbook else {
             render(
@@ -320,11 +330,12 @@ package struct Analyzer: Sendable {
     /// Fills the steps that apply to this alert; a step whose values the alert lacks is counted in `skipped`.
     /// (Indexes the array rather than iterating copies: each step holds a dozen references.)
     private func render(
-        _ steps: [InvestigationStep], _ context: AlertContext, into rendered: inout [RenderedStep], skipped: inout Int
+        _ steps: [InvestigationStep], _ context: AlertContext, into rendered: inout [RenderedStep],
+        skipped: inout [String]
     ) {
         for index in steps.indices where GenericContent.applies(steps[index], to: context) {
             guard let command = steps[index].command.fill(style: .shell, from: context) else {
-                skipped += 1
+                skipped.append(steps[index].command.firstMissing(from: context) ?? "?")
                 continue
             }
             guard !rendered.contains(where: { $0.command == command }) else { continue }
@@ -335,7 +346,9 @@ package struct Analyzer: Sendable {
         }
     }
 
-    private func mitigations(_ context: AlertContext, playbook: Playbook?, skipped: inout Int) -> [RenderedMitigation] {
+    private func mitigations(_ context: AlertContext, playbook: Playbook?, skipped: inout [String])
+        -> [RenderedMitigation]
+    {
         let list = playbook?.mitigations ?? GenericContent.mitigations(for: context, snippets: knowledge.snippets)
         var rendered: [RenderedMitigation] = []
         rendered.reserveCapacity(list.count)
@@ -344,7 +357,7 @@ package struct Analyzer: Sendable {
             var commands: [String] = []
             for command in list[index].commands {
                 guard let filled = command.fill(style: .shell, from: context) else {
-                    skipped += 1
+                    skipped.append(command.firstMissing(from: context) ?? "?")
                     continue outer
                 }
                 commands.append(filled)
@@ -352,7 +365,7 @@ package struct Analyzer: Sendable {
             var config: RenderedConfig?
             if let snippet = list[index].config {
                 guard let text = snippet.text.fill(style: .yaml, from: context) else {
-                    skipped += 1
+                    skipped.append(snippet.text.firstMissing(from: context) ?? "?")
                     continue
                 }
                 config = RenderedConfig(language: snippet.language, text: text)
@@ -360,7 +373,7 @@ package struct Analyzer: Sendable {
             var undo: String?
             if let template = list[index].undo {
                 guard let text = template.fill(style: .shell, from: context) else {
-                    skipped += 1
+                    skipped.append(template.firstMissing(from: context) ?? "?")
                     continue
                 }
                 undo = text

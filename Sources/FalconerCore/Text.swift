@@ -64,6 +64,14 @@ package struct Template: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The first placeholder that has no value in `context`, or nil when all do.
+    package func firstMissing(from context: borrowing AlertContext) -> String? {
+        for segment in segments {
+            if case .placeholder(let name) = segment, context.value(of: name) == nil { return name }
+        }
+        return nil
+    }
+
     /// True when every placeholder has a value in `context`.
     package func canFill(from context: borrowing AlertContext) -> Bool {
         for segment in segments {

@@ -186,12 +186,16 @@ struct EndToEndTests {
     func incidentMembersMatchPlainReports() throws {
         let examples = repositoryRoot().appending(path: "examples/alerts.jsonl").path
         let plain = try CommandRunner.run(["analyze", "--no-default-rules", "--format", "json", examples])
-        let incidents = try CommandRunner.run(["analyze", "--no-default-rules", "--format", "json", "--incidents", examples])
+        let incidents = try CommandRunner.run([
+            "analyze", "--no-default-rules", "--format", "json", "--incidents", examples,
+        ])
         #expect(plain.code == 0 && incidents.code == 0)
         var byOrigin: [String: NSDictionary] = [:]
         for line in plain.stdoutLines {
             let object = try jsonObject(line)
-            if let origin = (object["alert"] as? [String: Any])?["origin"] as? String { byOrigin[origin] = object as NSDictionary }
+            if let origin = (object["alert"] as? [String: Any])?["origin"] as? String {
+                byOrigin[origin] = object as NSDictionary
+            }
         }
         var compared = 0
         for line in incidents.stdoutLines {
