@@ -59,12 +59,12 @@ final class Lane: @unchecked Sendable {
                 return .telemetry(telemetry, rendered: out)
             case .alert(let alert):
                 if let minimum, (alert.priority ?? .debug) < minimum { return .belowMinimum }
-                let report = analyzer.analyze(alert)
                 if keepReports {
-                    // Rendered only if it becomes an incident member: most alerts are repeats or storm members,
-                    // which the correlator only counts. The slim report frees the rest here, on the lane.
-                    return .report(report.strippedForCorrelation(), keys: CorrelationKeys.of(alert))
+                    // Incident mode: only what the correlator reads. Most alerts are repeats or storm members, which
+                    // it only counts; the distinct members are analysed in full when their incident is written.
+                    return .report(analyzer.analyzeForCorrelation(alert), keys: CorrelationKeys.of(alert))
                 }
+                let report = analyzer.analyze(alert)
                 var out: [UInt8] = []
                 switch format {
                 case .json: JSONReportRenderer().render(report, into: &out)

@@ -32,12 +32,11 @@ struct IncidentSession {
     }
 
     private mutating func write(_ incident: Incident, output: OutputWriter) throws(CLIError) {
-        // Members arrive slim (`Report.strippedForCorrelation`); only the distinct ones that made it into an incident
-        // are analysed again in full (the analysis is deterministic) and rendered, keeping the caveats they had.
+        // Members arrive slim (`Analyzer.analyzeForCorrelation`); only the distinct ones that made it into an incident
+        // are analysed in full (the analysis is deterministic) and rendered.
         var incident = incident
         for index in incident.members.indices where incident.members[index].rendered == nil {
-            var full = analyzer.analyze(incident.members[index].report.alert)
-            full.caveats = incident.members[index].report.caveats
+            let full = analyzer.analyze(incident.members[index].report.alert)
             incident.members[index].rendered =
                 switch format {
                 case .json: MemberReport.json(full)

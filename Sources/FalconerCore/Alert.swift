@@ -26,6 +26,9 @@ package struct Alert: Sendable {
     package var origin: String
     /// Problems noticed while decoding that did not stop it (e.g. an unparseable `time`).
     package var notes: [String]
+    /// Caveats from completing a text-only alert with its rule's definition (`Analyzer`), kept on the alert so that
+    /// analysing the completed alert again says them again.
+    package var completionCaveats: [String] = []
 
     package init(
         rule: String, priority: Priority?, source: String, origin: String, fields: [String: FieldValue] = [:],

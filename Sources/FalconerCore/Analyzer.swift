@@ -8,13 +8,19 @@ package struct Analyzer: Sendable {
     }
 
     /// Analyses `alert` into a report.
-    package func analyze(_ received: Alert) -> Report {
+    package func analyze(_ received: Alert) -> Report { analyze(received, forCorrelation: false) }
+
+    /// What the correlator needs of an alert, and no more: the report without investigation, mitigations, tuning,
+    /// recommendations, summary or prose (`Report.strippedForCorrelation` of the full report, computed for a fraction
+    /// of the cost). Analysing the same alert in full later gives the same verdict, entities and ATT&CK mapping.
+    package func analyzeForCorrelation(_ received: Alert) -> Report { analyze(received, forCorrelation: true) }
+
+    private func analyze(_ received: Alert, forCorrelation: Bool) -> Report {
         let playbook = knowledge.playbook(for: received.rule)
         let custom = knowledge.rules[received.rule]
-        var caveats: [String] = []
-        let alert = custom.map { Self.complete(received, from: $0, caveats: &caveats) } ?? received
+        let alert = custom.map { Self.complete(received, from: $0) } ?? received
         let context = AlertContext(alert: alert, targetSpec: playbook?.target, ruleTags: custom?.tags ?? [])
-        caveats = decodingCaveats(alert) + caveats
+        var caveats = decodingCaveats(alert)
         if alert.tags.isEmpty, let custom, !custom.tags.isEmpty {
             caveats.append("The alert carries no tags; the rule's tags were taken from \(custom.file).")
         }
@@ -27,6 +33,13 @@ package struct Analyzer: Sendable {
             caveats.append(
                 "Target pid \(pid) is as seen inside the container's pid namespace; on the node the same process has another pid, so look it up inside the container."
             )
+        }
+        if forCorrelation {
+            return Report(
+                alert: alert, summary: "", verdict: verdict, entities: entities, attack: attack, investigation: [],
+                mitigations: [], tuning: TuningAdvice(exceptionYAML: nil, macro: nil, notes: ""), recommendations: [],
+                caveats: caveats, ruleDescription: nil, benign: [], playbook: playbook?.rule,
+                playbookVersion: playbook?.version, knowledgeVersion: knowledge.version)
         }
         // The placeholder each left-out step lacked, one entry per step.
         var skipped: [String] = []
@@ -71,7 +84,7 @@ package struct Analyzer: Sendable {
 
     /// Fills what a text-only alert lacks from the rule's definition in a rules file: field values recovered from
     /// `output` with the rule's output format, and the rule's priority.
-    static func complete(_ alert: Alert, from rule: RuleInfo, caveats: inout [String]) -> Alert {
+    static func complete(_ alert: Alert, from rule: RuleInfo) -> Alert {
         var alert = alert
         if alert.fields.isEmpty, let format = rule.output, let output = alert.output,
             let values = format.values(in: output),
@@ -81,13 +94,13 @@ package struct Analyzer: Sendable {
                 alert.fields[field] = .string(value)
                 alert.fieldOrder.append(field)
             }
-            caveats.append(
+            alert.completionCaveats.append(
                 "The alert carries no output_fields; \(values.count) field value(s) were read from its output text with the rule's output format in \(rule.file), and a value that contains the text following it in the format may be cut short."
             )
         }
         if alert.priority == nil, let priority = rule.priority {
             alert.priority = priority
-            caveats.append(
+            alert.completionCaveats.append(
                 "The alert carries no valid priority; the rule's priority \(priority.rawValue) in \(rule.file) was used."
             )
         }
@@ -116,6 +129,7 @@ package struct Analyzer: Sendable {
             )
         }
         for note in alert.notes { caveats.append("Input: \(note).") }
+        caveats += alert.completionCaveats
         return caveats
     }
 

@@ -62,6 +62,23 @@ import YAMLParser
         #expect(!host.caveats.contains { $0.contains("pid namespace") })
     }
 
+    @Test(
+        "the correlator's light analysis agrees with the full one on verdict, entities and ATT&CK",
+        arguments: GoldenReportTests.fixtures)
+    func lightAnalysisAgrees(name: String) throws {
+        let alert = try decodeAlert(try fixture("\(name).json"), origin: name)
+        let full = analyzer.analyze(alert)
+        let light = analyzer.analyzeForCorrelation(alert)
+        #expect(light.verdict == full.verdict)
+        #expect(
+            light.attack.map(\.id) == full.attack.map(\.id) && light.attack.map(\.tactics) == full.attack.map(\.tactics)
+        )
+        #expect(light.entities.target == full.entities.target)
+        #expect(light.entities.actor?.name == full.entities.actor?.name)
+        #expect(light.alert.rule == full.alert.rule && light.alert.fieldOrder == full.alert.fieldOrder)
+        #expect(light.investigation.isEmpty && light.mitigations.isEmpty && light.tuning.exceptionYAML == nil)
+    }
+
     @Test("every reason adds up to the score, clamped to 0...100")
     func scoreIsExplained() throws {
         for name in ["ptrace_attached_to_process.json", "ptrace_attached_to_process_twin.json", "attach_exec_pod.json"]
