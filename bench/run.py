@@ -115,7 +115,7 @@ def main():
         small_incident_rss = rows[3][4]
 
         def verdict(large_kib, small_kib):
-            return 'flat' if large_kib <= small_kib * 1.25 else f'grows {large_kib / small_kib:.2f}x'
+            return 'flat' if large_kib <= small_kib * 1.10 else f'grows {large_kib / small_kib:.2f}x'
 
         lines += [
             f'- Memory over {args.large:,} alerts against {args.count:,}: plain {large_rss / 1024:.1f} MiB vs'
