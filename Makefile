@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
 SWIFT ?= swift
-DEBIAN_PACKAGES := libsimdjson-dev libyaml-dev pkg-config jq
+DEBIAN_PACKAGES := libsimdjson-dev libyaml-dev libjemalloc-dev pkg-config jq
 BENCH_PACKAGES := time
 RELEASE_BIN := .build/release/falconer
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
