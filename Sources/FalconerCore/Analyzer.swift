@@ -76,7 +76,7 @@ package struct Analyzer: Sendable {
             alert: alert, summary: summarize(context, verdict: verdict), verdict: verdict, entities: entities,
             attack: attack, investigation: steps, mitigations: mitigations, tuning: tuning,
             recommendations: recommendations, caveats: caveats,
-            ruleDescription: playbook?.summary ?? custom.map { Text($0.description) }, benign: playbook?.benign ?? [],
+            ruleDescription: playbook?.summary ?? custom.map { Text(dynamic: $0.description) }, benign: playbook?.benign ?? [],
             playbook: playbook?.rule, playbookVersion: playbook?.version, knowledgeVersion: knowledge.version)
     }
 
@@ -215,7 +215,7 @@ package struct Analyzer: Sendable {
         for signal in playbook?.signals ?? [] { Self.collectBasis(signal.condition, into: &tested) }
         for signal in GenericSignals.all where tested.isDisjoint(with: signal.basis) {
             if let weight = signal.weight(context) {
-                reasons.append(Reason(signal: signal.id, weight: weight, detail: Text(signal.detail(context))))
+                reasons.append(Reason(signal: signal.id, weight: weight, detail: Text(dynamic: signal.detail(context))))
             }
         }
         for signal in playbook?.signals ?? [] where context.evaluate(signal.condition) {
@@ -478,7 +478,7 @@ package struct Analyzer: Sendable {
         if playbook == nil {
             list.append(
                 Text(
-                    "Write a playbook for \"\(alert.rule)\" (docs/knowledge-base.md) so its alerts get rule-specific signals, steps and tuning."
+                    dynamic: "Write a playbook for \"\(alert.rule)\" (docs/knowledge-base.md) so its alerts get rule-specific signals, steps and tuning."
                 ))
         }
         return list

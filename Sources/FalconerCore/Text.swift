@@ -4,15 +4,29 @@ package struct Text: Sendable, Equatable, CustomStringConvertible, ExpressibleBy
     package let string: String
     /// The string as a JSON string literal, quotes included.
     package let json: [UInt8]
-    /// The string escaped for Markdown (`Quoting.markdown`).
-    package let markdown: String
+    /// The Markdown form, when it was computed up front (knowledge prose, rendered many times).
+    private let markdownForm: String?
 
+    /// The string escaped for Markdown (`Quoting.markdown`).
+    package var markdown: String { markdownForm ?? Quoting.markdown(string) }
+
+    /// Knowledge prose: both forms computed now, once.
     package init(_ string: String) {
         self.string = string
         var writer = JSONWriter(capacity: string.utf8.count + 8)
         writer.string(string)
         json = writer.bytes
-        markdown = Quoting.markdown(string)
+        markdownForm = Quoting.markdown(string)
+    }
+
+    /// Text made for one alert (a generic signal's detail, a custom rule's description): the Markdown form is
+    /// escaped only if a Markdown report asks for it.
+    package init(dynamic string: String) {
+        self.string = string
+        var writer = JSONWriter(capacity: string.utf8.count + 8)
+        writer.string(string)
+        json = writer.bytes
+        markdownForm = nil
     }
 
     package init(stringLiteral value: String) { self.init(value) }
