@@ -3,7 +3,8 @@
 package struct AlertContext: Sendable {
     package let alert: Alert
     package let target: Target
-    private let facts: Set<String>
+    /// Derived facts as bits (`factBit`): checked for every condition of every signal and step, so no hashing.
+    private let facts: UInt32
 
     package static let shells: Set<String> = ["bash", "sh", "zsh", "dash", "ksh", "mksh", "fish", "tcsh", "csh", "ash"]
     package static let containerRuntimes: Set<String> = [
@@ -22,7 +23,27 @@ package struct AlertContext: Sendable {
     }
 
     /// True when the named fact holds (docs/knowledge-base.md, "Facts").
-    package func holds(_ fact: String) -> Bool { facts.contains(fact) }
+    package func holds(_ fact: String) -> Bool { Self.factBit(fact).map { facts & $0 != 0 } ?? false }
+
+    /// The bit of a fact name (docs/knowledge-base.md, "Facts"); nil for a name that is no fact.
+    static func factBit(_ name: String) -> UInt32? {
+        switch name {
+        case "in_container": 1 << 0
+        case "on_host": 1 << 1
+        case "has_tty": 1 << 2
+        case "no_tty": 1 << 3
+        case "is_root": 1 << 4
+        case "login_uid_set": 1 << 5
+        case "no_login_uid": 1 << 6
+        case "parent_is_shell": 1 << 7
+        case "parent_is_container_runtime": 1 << 8
+        case "in_kubernetes": 1 << 9
+        case "privileged_container": 1 << 10
+        case "exe_writable": 1 << 11
+        case "source_inferred": 1 << 12
+        default: nil
+        }
+    }
 
     /// The alert's login uid when it names a real login (not -1 / 4294967295).
     package var loginUID: String? {
@@ -70,39 +91,40 @@ package struct AlertContext: Sendable {
         }
     }
 
-    private static func deriveFacts(_ alert: Alert) -> Set<String> {
-        var facts: Set<String> = []
+    private static func deriveFacts(_ alert: Alert) -> UInt32 {
+        var facts: UInt32 = 0
+        func insert(_ name: String) { facts |= factBit(name) ?? 0 }
         let containerID = alert["container.id"]
         if containerID == "host" {
-            facts.insert("on_host")
+            insert("on_host")
         } else if containerID != nil || alert["container.image.repository"] != nil {
-            facts.insert("in_container")
+            insert("in_container")
         }
         if let tty = alert.integer("proc.tty") {
-            facts.insert(tty != 0 ? "has_tty" : "no_tty")
+            insert(tty != 0 ? "has_tty" : "no_tty")
         }
         if let uid = alert.integer("user.uid") {
-            if uid == 0 { facts.insert("is_root") }
+            if uid == 0 { insert("is_root") }
         } else if alert["user.name"] == "root" {
-            facts.insert("is_root")
+            insert("is_root")
         }
         if let login = alert.integer("user.loginuid") {
-            facts.insert(login >= 0 && login != 4_294_967_295 ? "login_uid_set" : "no_login_uid")
+            insert(login >= 0 && login != 4_294_967_295 ? "login_uid_set" : "no_login_uid")
         }
         if let parent = alert["proc.pname"] {
-            if shells.contains(parent) { facts.insert("parent_is_shell") }
-            if containerRuntimes.contains(parent) { facts.insert("parent_is_container_runtime") }
+            if shells.contains(parent) { insert("parent_is_shell") }
+            if containerRuntimes.contains(parent) { insert("parent_is_container_runtime") }
         }
-        if alert["k8s.pod.name"] != nil || alert["k8s.ns.name"] != nil { facts.insert("in_kubernetes") }
-        if alert["container.privileged"] == "true" { facts.insert("privileged_container") }
+        if alert["k8s.pod.name"] != nil || alert["k8s.ns.name"] != nil { insert("in_kubernetes") }
+        if alert["container.privileged"] == "true" { insert("privileged_container") }
         let flags = alert["evt.arg.flags"] ?? ""
         if flags.containsBytes("EXE_WRITABLE") || flags.containsBytes("EXE_UPPER_LAYER")
             || flags.containsBytes("EXE_FROM_MEMFD")
             || alert["proc.is_exe_writable"] == "true" || alert["proc.is_exe_upper_layer"] == "true"
         {
-            facts.insert("exe_writable")
+            insert("exe_writable")
         }
-        if alert.isSourceInferred { facts.insert("source_inferred") }
+        if alert.isSourceInferred { insert("source_inferred") }
         return facts
     }
 }

@@ -76,7 +76,8 @@ package struct Analyzer: Sendable {
             alert: alert, summary: summarize(context, verdict: verdict), verdict: verdict, entities: entities,
             attack: attack, investigation: steps, mitigations: mitigations, tuning: tuning,
             recommendations: recommendations, caveats: caveats,
-            ruleDescription: playbook?.summary ?? custom.map { Text(dynamic: $0.description) }, benign: playbook?.benign ?? [],
+            ruleDescription: playbook?.summary ?? custom.map { Text(dynamic: $0.description) },
+            benign: playbook?.benign ?? [],
             playbook: playbook?.rule, playbookVersion: playbook?.version, knowledgeVersion: knowledge.version)
     }
 
@@ -478,7 +479,8 @@ package struct Analyzer: Sendable {
         if playbook == nil {
             list.append(
                 Text(
-                    dynamic: "Write a playbook for \"\(alert.rule)\" (docs/knowledge-base.md) so its alerts get rule-specific signals, steps and tuning."
+                    dynamic:
+                        "Write a playbook for \"\(alert.rule)\" (docs/knowledge-base.md) so its alerts get rule-specific signals, steps and tuning."
                 ))
         }
         return list

@@ -10,10 +10,6 @@ package struct KnowledgeLinter {
         "container.id", "container.name", "container.image.repository", "container.image.tag", "k8s.ns.name",
         "k8s.pod.name", "proc.pid", "proc.ppid",
     ]
-    package static let facts: Set<String> = [
-        "in_container", "on_host", "has_tty", "no_tty", "is_root", "login_uid_set", "no_login_uid", "parent_is_shell",
-        "parent_is_container_runtime", "in_kubernetes", "privileged_container", "exe_writable", "source_inferred",
-    ]
 
     let knowledge: KnowledgeBase
     let yaml: any YAMLDocumentParser
@@ -200,7 +196,7 @@ package struct KnowledgeLinter {
     private func checkCondition(_ condition: Condition, source: String, problem: (String) -> Void) {
         switch condition {
         case .fact(let name):
-            if !Self.facts.contains(name) { problem("unknown fact '\(name)'") }
+            if AlertContext.factBit(name) == nil { problem("unknown fact '\(name)'") }
         case .all(let parts), .any(let parts):
             for part in parts { checkCondition(part, source: source, problem: problem) }
         case .not(let inner):
