@@ -11,8 +11,8 @@ package struct Analyzer: Sendable {
     package func analyze(_ received: Alert) -> Report { analyze(received, forCorrelation: false) }
 
     /// What the correlator needs of an alert, and no more: the report without investigation, mitigations, tuning,
-    /// recommendations, summary or prose (`Report.strippedForCorrelation` of the full report, computed for a fraction
-    /// of the cost). Analysing the same alert in full later gives the same verdict, entities and ATT&CK mapping.
+    /// recommendations, summary or prose, for a fraction of the cost. Analysing the same alert in full later gives
+    /// the same verdict, entities and ATT&CK mapping.
     package func analyzeForCorrelation(_ received: Alert) -> Report { analyze(received, forCorrelation: true) }
 
     private func analyze(_ received: Alert, forCorrelation: Bool) -> Report {

@@ -1,4 +1,4 @@
-/// Fills `{field}` placeholders in knowledge text with an alert's values.
+/// Finds `{field}` placeholders in knowledge text; `Template` fills them with an alert's quoted values.
 package enum Placeholders {
     /// How a value is quoted where it lands.
     package enum Style: Sendable { case shell, yaml, plain }
@@ -12,24 +12,6 @@ package enum Placeholders {
             return ""
         }
         return names
-    }
-
-    /// Replaces each placeholder with its quoted value; nil when any placeholder has no value (the caller skips the
-    /// step rather than print it with a hole).
-    package static func fill(_ template: String, style: Style, value: (String) -> String?) -> String? {
-        var missing = false
-        let result = scan(template) { name in
-            guard let raw = value(name) else {
-                missing = true
-                return ""
-            }
-            switch style {
-            case .shell: return Quoting.shell(raw)
-            case .yaml: return Quoting.yaml(raw)
-            case .plain: return raw
-            }
-        }
-        return missing ? nil : result
     }
 
     /// The placeholder starting at `index` (`{name}`), with the index after its closing brace.

@@ -139,20 +139,3 @@ package struct TuningAdvice: Sendable, Equatable {
     package var macro: String?
     package var notes: String
 }
-
-extension Report {
-    /// The report without what only its rendering needs (steps, mitigations, tuning, prose), for a caller that has
-    /// already rendered it and hands it to the correlator: the incident view reads the alert, verdict, entities and
-    /// ATT&CK mapping only, and the larger parts are freed on the thread that built them.
-    package func strippedForCorrelation() -> Report {
-        var report = self
-        report.investigation = []
-        report.mitigations = []
-        report.tuning = TuningAdvice(exceptionYAML: nil, macro: nil, notes: "")
-        report.recommendations = []
-        report.benign = []
-        report.ruleDescription = nil
-        report.summary = ""
-        return report
-    }
-}

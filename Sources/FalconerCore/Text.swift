@@ -88,14 +88,6 @@ package struct Template: Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
-    /// True when every placeholder has a value in `context`.
-    package func canFill(from context: borrowing AlertContext) -> Bool {
-        for segment in segments {
-            if case .placeholder(let name) = segment, context.value(of: name) == nil { return false }
-        }
-        return true
-    }
-
     /// The text with each placeholder replaced by its quoted value from `context`; nil when one has no value.
     /// (Takes the context itself rather than a closure over it: a closure would copy the whole context per call.)
     package func fill(style: Placeholders.Style, from context: borrowing AlertContext) -> String? {
