@@ -110,7 +110,7 @@ package struct JSONIncidentRenderer: Sendable {
         }
         json.endArray()
         json.endObject()
-        out.append(contentsOf: json.bytes)
+        json.append(to: &out)
         out.append(0x0A)
     }
 }

@@ -6,7 +6,7 @@ package struct JSONReportRenderer: Sendable {
     package func render(_ report: Report, into out: inout [UInt8]) {
         var json = JSONWriter(capacity: 6144)
         write(report, to: &json)
-        out.append(contentsOf: json.bytes)
+        json.append(to: &out)
         out.append(0x0A)
     }
 
@@ -342,7 +342,7 @@ package struct TelemetryRenderer: Sendable {
         json.key("origin")
         json.string(telemetry.origin)
         json.endObject()
-        out.append(contentsOf: json.bytes)
+        json.append(to: &out)
         out.append(0x0A)
     }
 }

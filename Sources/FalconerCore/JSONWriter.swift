@@ -1,54 +1,119 @@
 /// Writes compact JSON into a byte buffer; strings are escaped per RFC 8259 (plus U+2028/2029 for JavaScript).
-/// Built for the hot path: no intermediate Strings, no Foundation.
-package struct JSONWriter {
-    package var bytes: [UInt8] = []
-    private var needsComma: [Bool] = [false]
+/// Built for the hot path: no intermediate Strings, no Foundation, and its own buffer rather than an Array, whose
+/// every append checks uniqueness and capacity. Not copyable: the buffer has one owner and is freed with it.
+package struct JSONWriter: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+    /// One bit per open container, innermost lowest: set when the next value needs a comma before it. Deeper
+    /// nesting than 64 levels spills into `deeper`.
+    private var commas: UInt64 = 0
+    private var depth = 0
+    private var deeper: [UInt64] = []
 
-    package init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
+    package init(capacity: Int = 4096) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
 
+    deinit { base.deallocate() }
+
+    /// The bytes written so far.
+    package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Appends the bytes written so far to `out`.
+    package func append(to out: inout [UInt8]) { out.append(contentsOf: UnsafeBufferPointer(start: base, count: count)) }
+
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(extra) }
+    }
+
+    private mutating func grow(_ extra: Int) {
+        let newCapacity = max(capacity * 2, count + extra)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    private mutating func put(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard let source = buffer.baseAddress, buffer.count > 0 else { return }
+        reserve(buffer.count)
+        (base + count).update(from: source, count: buffer.count)
+        count += buffer.count
+    }
+
+    private mutating func put(_ array: [UInt8]) { array.withUnsafeBufferPointer { put($0) } }
+
+    @inline(__always)
     private mutating func separator() {
-        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
-        needsComma[needsComma.count - 1] = true
+        if commas & 1 != 0 { put(UInt8(ascii: ",")) }
+        commas |= 1
+    }
+
+    private mutating func open() {
+        if depth >= 63 { deeper.append(commas) }
+        commas = depth >= 63 ? 0 : commas << 1
+        depth += 1
+    }
+
+    private mutating func close() {
+        depth -= 1
+        commas = depth >= 63 ? deeper.removeLast() : commas >> 1
     }
 
     package mutating func beginObject() {
         separator()
-        bytes.append(UInt8(ascii: "{"))
-        needsComma.append(false)
+        put(UInt8(ascii: "{"))
+        open()
     }
 
     package mutating func endObject() {
-        needsComma.removeLast()
-        bytes.append(UInt8(ascii: "}"))
+        close()
+        put(UInt8(ascii: "}"))
     }
 
     package mutating func beginArray() {
         separator()
-        bytes.append(UInt8(ascii: "["))
-        needsComma.append(false)
+        put(UInt8(ascii: "["))
+        open()
     }
 
     package mutating func endArray() {
-        needsComma.removeLast()
-        bytes.append(UInt8(ascii: "]"))
+        close()
+        put(UInt8(ascii: "]"))
     }
 
     /// Writes a key; the next write is its value.
     package mutating func key(_ name: StaticString) {
         separator()
-        bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
-        needsComma[needsComma.count - 1] = false
+        name.withUTF8Buffer { name in
+            reserve(name.count + 3)
+            base[count] = UInt8(ascii: "\"")
+            (base + count + 1).update(from: name.baseAddress!, count: name.count)
+            base[count + name.count + 1] = UInt8(ascii: "\"")
+            base[count + name.count + 2] = UInt8(ascii: ":")
+            count += name.count + 3
+        }
+        commas &= ~1
     }
 
     /// Writes a key from dynamic text (escaped).
     package mutating func key(dynamic name: String) {
         separator()
         appendEscaped(name)
-        bytes.append(UInt8(ascii: ":"))
-        needsComma[needsComma.count - 1] = false
+        put(UInt8(ascii: ":"))
+        commas &= ~1
     }
 
     package mutating func string(_ value: String) {
@@ -63,7 +128,21 @@ package struct JSONWriter {
     package mutating func int(_ value: Int64?) {
         guard let value else { return null() }
         separator()
-        bytes.append(contentsOf: Array(String(value).utf8))
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var length = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[23 - length] = UInt8(truncatingIfNeeded: magnitude % 10) &+ 0x30
+                magnitude /= 10
+                length += 1
+            } while magnitude != 0
+            if value < 0 {
+                buffer[23 - length] = UInt8(ascii: "-")
+                length += 1
+            }
+            put(UnsafeBufferPointer(rebasing: buffer.bindMemory(to: UInt8.self)[(24 - length)...]))
+        }
     }
 
     package mutating func int(_ value: Int) { int(Int64(value)) }
@@ -71,12 +150,14 @@ package struct JSONWriter {
     package mutating func bool(_ value: Bool?) {
         guard let value else { return null() }
         separator()
-        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        let word: StaticString = value ? "true" : "false"
+        word.withUTF8Buffer { put($0) }
     }
 
     package mutating func null() {
         separator()
-        bytes.append(contentsOf: [110, 117, 108, 108])
+        let word: StaticString = "null"
+        word.withUTF8Buffer { put($0) }
     }
 
     /// Writes a number from its source text, or a string when the text is not a valid JSON number or is out of the
@@ -84,7 +165,8 @@ package struct JSONWriter {
     package mutating func number(text: String) {
         guard Self.isJSONNumber(text), Double(text)?.isFinite == true else { return string(text) }
         separator()
-        bytes.append(contentsOf: text.utf8)
+        var text = text
+        text.withUTF8 { put($0) }
     }
 
     /// Writes a field value with its JSON type.
@@ -99,13 +181,13 @@ package struct JSONWriter {
     /// Writes a value already serialised as JSON (e.g. a report rendered on another thread).
     package mutating func raw(_ value: [UInt8]) {
         separator()
-        bytes.append(contentsOf: value)
+        put(value)
     }
 
     /// Writes knowledge prose whose JSON form was computed at load.
     package mutating func text(_ value: Text) {
         separator()
-        bytes.append(contentsOf: value.json)
+        put(value.json)
     }
 
     package mutating func text(_ value: Text?) {
@@ -124,35 +206,44 @@ package struct JSONWriter {
         endArray()
     }
 
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    @inline(__always)
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
+
+    private mutating func putEscape(_ letter: UInt8) {
+        reserve(2)
+        base[count] = 0x5C
+        base[count + 1] = letter
+        count += 2
+    }
 
     private mutating func appendEscaped(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
             var runStart = 0
             var index = 0
-            let count = utf8.count
-            while index < count {
+            let length = utf8.count
+            while index < length {
                 // Eight bytes at a time while none of them needs escaping (the common case for alert values).
                 if let base = utf8.baseAddress {
-                    while index + 8 <= count,
+                    while index + 8 <= length,
                         !Self.needsEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
                     {
                         index += 8
                     }
                 }
-                guard index < count else { break }
+                guard index < length else { break }
                 let byte = utf8[index]
                 if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0xE2 {
                     index += 1
                     continue
                 }
-                if byte == 0xE2, index + 2 < count, utf8[index + 1] == 0x80,
+                if byte == 0xE2, index + 2 < length, utf8[index + 1] == 0x80,
                     utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9
                 {
-                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                    bytes.append(contentsOf: utf8[index + 2] == 0xA8 ? Array("\\u2028".utf8) : Array("\\u2029".utf8))
+                    put(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                    let escape: StaticString = utf8[index + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                    escape.withUTF8Buffer { put($0) }
                     index += 3
                     runStart = index
                     continue
@@ -161,24 +252,29 @@ package struct JSONWriter {
                     index += 1
                     continue
                 }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                put(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
                 switch byte {
-                case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
-                case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
-                case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-                case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-                case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                case 0x22: putEscape(0x22)
+                case 0x5C: putEscape(0x5C)
+                case 0x0A: putEscape(UInt8(ascii: "n"))
+                case 0x0D: putEscape(UInt8(ascii: "r"))
+                case 0x09: putEscape(UInt8(ascii: "t"))
                 default:
-                    bytes.append(contentsOf: [
-                        0x5C, UInt8(ascii: "u"), 0x30, 0x30, Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)],
-                    ])
+                    reserve(6)
+                    base[count] = 0x5C
+                    base[count + 1] = UInt8(ascii: "u")
+                    base[count + 2] = 0x30
+                    base[count + 3] = 0x30
+                    base[count + 4] = Self.hexDigit(byte >> 4)
+                    base[count + 5] = Self.hexDigit(byte & 0xF)
+                    count += 6
                 }
                 index += 1
                 runStart = index
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count]))
+            put(UnsafeBufferPointer(rebasing: utf8[runStart..<length]))
         }
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
     }
 
     /// True when any of the eight bytes in `word` is a control character (< 0x20), `"`, `\\` or 0xE2 (the lead byte
