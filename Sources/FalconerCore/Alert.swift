@@ -16,10 +16,10 @@ package struct Alert: Sendable {
     /// The rule's tags, empty strings removed.
     package var tags: [String]
     package var output: String?
-    /// Known field values by field name (keys trimmed of stray spaces).
-    package var fields: [String: FieldValue]
+    /// Known field values by field name (keys trimmed of stray spaces), in the order they arrived.
+    package var fields: FieldTable
     /// Field names in the order they arrived, for output.
-    package var fieldOrder: [String]
+    package var fieldOrder: [String] { fields.names }
     /// Fields the alert carried with a value meaning "unknown" (`null`, `"<NA>"`, `""`).
     package var unknownFields: [String]
     /// Where the alert came from, e.g. `alerts.jsonl:17` or `webhook`.
@@ -45,11 +45,16 @@ package struct Alert: Sendable {
         self.hostname = nil
         self.tags = []
         self.output = nil
-        self.fields = fields
-        self.fieldOrder = fieldOrder ?? fields.keys.sorted()
+        self.fields = FieldTable(fields, order: fieldOrder)
         self.unknownFields = []
         self.origin = origin
         self.notes = []
+    }
+
+    /// An alert whose fields are already in a table (the decoder's path).
+    package init(rule: String, source: String, origin: String, fields: FieldTable) {
+        self.init(rule: rule, priority: nil, source: source, origin: origin)
+        self.fields = fields
     }
 
     /// The text of a field's value, or nil when the alert does not carry a known value.

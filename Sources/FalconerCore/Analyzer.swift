@@ -93,7 +93,6 @@ package struct Analyzer: Sendable {
         {
             for (field, value) in values where alert.fields[field] == nil {
                 alert.fields[field] = .string(value)
-                alert.fieldOrder.append(field)
             }
             alert.completionCaveats.append(
                 "The alert carries no output_fields; \(values.count) field value(s) were read from its output text with the rule's output format in \(rule.file), and a value that contains the text following it in the format may be cut short."

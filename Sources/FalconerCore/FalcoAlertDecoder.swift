@@ -37,10 +37,8 @@ package struct FalcoAlertDecoder: Sendable {
         }
         guard let rule, !rule.isEmpty else { throw DecodeError(reason: .missingField("rule"), origin: origin) }
 
-        var fields: [String: FieldValue] = [:]
+        var fields = FieldTable()
         fields.reserveCapacity(document.fields.count)
-        var order: [String] = []
-        order.reserveCapacity(document.fields.count)
         var unknown: [String] = []
         for (rawKey, value) in document.fields {
             let key = trimmed(rawKey)
@@ -49,16 +47,16 @@ package struct FalcoAlertDecoder: Sendable {
                 unknown.append(key)
                 continue
             }
-            if fields.updateValue(value, forKey: key) == nil { order.append(key) }
+            fields.insert(value, for: key)
         }
 
         if source == "internal" || rule.hasPrefix("Falco internal") {
             return .telemetry(
                 makeTelemetry(
-                    rule: rule, hostname: hostname, timeText: timeText, fields: fields, order: order, origin: origin))
+                    rule: rule, hostname: hostname, timeText: timeText, fields: fields, origin: origin))
         }
 
-        var alert = Alert(rule: rule, priority: nil, source: "", origin: origin, fields: fields, fieldOrder: order)
+        var alert = Alert(rule: rule, source: "", origin: origin, fields: fields)
         alert.uuid = uuid
         alert.unknownFields = unknown
         alert.output = output
@@ -71,7 +69,7 @@ package struct FalcoAlertDecoder: Sendable {
         if let source {
             alert.source = source
         } else {
-            alert.source = inferSource(rule: rule, fieldNames: order)
+            alert.source = inferSource(rule: rule, fieldNames: fields.names)
             alert.isSourceInferred = true
         }
         chooseTime(&alert, timeText: timeText)
@@ -155,7 +153,7 @@ package struct FalcoAlertDecoder: Sendable {
     }
 
     private func makeTelemetry(
-        rule: String, hostname: String?, timeText: String?, fields: [String: FieldValue], order: [String],
+        rule: String, hostname: String?, timeText: String?, fields: FieldTable,
         origin: String
     ) -> Telemetry {
         let kind: Telemetry.Kind =
@@ -163,8 +161,7 @@ package struct FalcoAlertDecoder: Sendable {
             ? .metricsSnapshot : rule.contains("event drop") ? .syscallEventDrop : .other
         var counters: [(name: String, value: String)] = []
         var positive = false
-        for name in order where name.contains("drop") {
-            guard let value = fields[name] else { continue }
+        for (name, value) in fields where name.contains("drop") {
             counters.append((name, value.text))
             if let number = Double(value.text), number > 0 { positive = true }
         }

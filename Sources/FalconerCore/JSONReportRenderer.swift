@@ -144,8 +144,7 @@ package struct JSONReportRenderer: Sendable {
         json.strings(alert.tags)
         json.key("fields")
         json.beginObject()
-        for name in alert.fieldOrder {
-            guard let value = alert.fields[name] else { continue }
+        alert.fields.forEach { name, value in
             json.key(dynamic: name)
             json.value(value)
         }

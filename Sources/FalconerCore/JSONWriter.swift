@@ -22,7 +22,9 @@ package struct JSONWriter: ~Copyable {
     package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     /// Appends the bytes written so far to `out`.
-    package func append(to out: inout [UInt8]) { out.append(contentsOf: UnsafeBufferPointer(start: base, count: count)) }
+    package func append(to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
+    }
 
     @inline(__always)
     private mutating func reserve(_ extra: Int) {
