@@ -211,9 +211,8 @@ package struct Analyzer: Sendable {
                 signal: "falco_priority", weight: priorityWeight,
                 detail: Self.priorityDetails[alert.priority?.rank ?? 8]))
         // A playbook signal that tests the same fact or field as a generic one replaces it (no double counting).
-        var tested: Set<String> = []
-        for signal in playbook?.signals ?? [] { Self.collectBasis(signal.condition, into: &tested) }
-        for signal in GenericSignals.all where tested.isDisjoint(with: signal.basis) {
+        for index in playbook?.keptGenericSignals ?? Self.allGenericSignals {
+            let signal = GenericSignals.all[index]
             if let weight = signal.weight(context) {
                 reasons.append(Reason(signal: signal.id, weight: weight, detail: Text(dynamic: signal.detail(context))))
             }
@@ -230,14 +229,7 @@ package struct Analyzer: Sendable {
         return Verdict(assessment: assessment, riskScore: score, severity: severity, reasons: reasons)
     }
 
-    private static func collectBasis(_ condition: Condition, into set: inout Set<String>) {
-        switch condition {
-        case .fact(let name): set.insert(name)
-        case .field(let name, _): set.insert(name)
-        case .all(let parts), .any(let parts): for part in parts { collectBasis(part, into: &set) }
-        case .not(let inner): collectBasis(inner, into: &set)
-        }
-    }
+    private static let allGenericSignals = Array(GenericSignals.all.indices)
 
     private static let baseDetail = Text("A Falco rule matched; every alert starts at 20 points.")
     /// One sentence per priority rank (index 8: no priority), built once.
@@ -442,7 +434,7 @@ package struct Analyzer: Sendable {
             if let code = alert["ka.response.code"] { sentence += ", answered \(code)" }
             parts.append(sentence + ".")
         }
-        let label = verdict.assessment.rawValue.replacing("_", with: " ")
+        let label = verdict.assessment.label
         parts.append("Assessment: \(label), risk \(verdict.riskScore)/100 (\(verdict.severity.rawValue)).")
         return parts.joined(separator: " ")
     }

@@ -60,16 +60,31 @@ package struct ExceptionBuilder: Sendable {
     package static func render(rule: String, name: String, fields: [(field: String, comp: String, value: String)])
         -> String
     {
-        var yaml = "- rule: \(Quoting.yaml(rule))\n"
-        yaml += "  exceptions:\n"
-        yaml += "    - name: \(Quoting.yaml(name))\n"
-        yaml += "      fields: [\(fields.map { Quoting.yaml($0.field) }.joined(separator: ", "))]\n"
-        yaml += "      comps: [\(fields.map { Quoting.yaml($0.comp) }.joined(separator: ", "))]\n"
-        yaml += "      values:\n"
-        yaml += "        - [\(fields.map { Quoting.yaml($0.value) }.joined(separator: ", "))]\n"
-        yaml += "  override:\n"
-        yaml += "    exceptions: append\n"
-        return yaml
+        var yaml: [UInt8] = []
+        yaml.reserveCapacity(256)
+        func literal(_ text: StaticString) { text.withUTF8Buffer { yaml.append(contentsOf: $0) } }
+        /// One flow list of the field names (0), comparisons (1) or values (2).
+        func list(_ part: Int) {
+            literal("[")
+            for index in fields.indices {
+                if index > 0 { literal(", ") }
+                let entry = fields[index]
+                Quoting.appendYAML(part == 0 ? entry.field : part == 1 ? entry.comp : entry.value, to: &yaml)
+            }
+            literal("]\n")
+        }
+        literal("- rule: ")
+        Quoting.appendYAML(rule, to: &yaml)
+        literal("\n  exceptions:\n    - name: ")
+        Quoting.appendYAML(name, to: &yaml)
+        literal("\n      fields: ")
+        list(0)
+        literal("      comps: ")
+        list(1)
+        literal("      values:\n        - ")
+        list(2)
+        literal("  override:\n    exceptions: append\n")
+        return String(decoding: yaml, as: UTF8.self)
     }
 
     /// A generic exception for rules without a playbook: the actor's executable or user, plus the place.

@@ -65,7 +65,7 @@ package struct FalcoAlertDecoder: Sendable {
             alert.priority = Priority(parsing: priorityText)
             if alert.priority == nil { alert.notes.append("unknown priority '\(priorityText.prefix(40))' ignored") }
         }
-        alert.tags = document.tags.compactMap { $0?.text }.filter { !$0.trimmingSpaces.isEmpty }
+        alert.tags = document.tags.compactMap { $0?.text }.filter { !Self.isBlank($0) }
         if let source {
             alert.source = source
         } else {
@@ -173,6 +173,12 @@ package struct FalcoAlertDecoder: Sendable {
         return Telemetry(
             kind: kind, rule: rule, hostname: hostname ?? fields["evt.hostname"]?.text, timeText: timeText, time: time,
             counters: counters, isCaveat: isCaveat, origin: origin)
+    }
+
+    /// True for an empty or all-whitespace tag (the usual tag starts with a letter, so this rarely trims).
+    private static func isBlank(_ text: String) -> Bool {
+        if let first = text.utf8.first, first > 0x20 && first < 0x7F { return false }
+        return text.trimmingSpaces.isEmpty
     }
 
     private func trimmed(_ key: String) -> String {

@@ -30,7 +30,7 @@ package struct MarkdownReportRenderer: Sendable {
 
         md += "## Verdict\n\n"
         let verdict = report.verdict
-        md += "**\(verdict.assessment.rawValue.replacing("_", with: " "))**: risk score \(verdict.riskScore)/100, "
+        md += "**\(verdict.assessment.label)**: risk score \(verdict.riskScore)/100, "
         md += "severity \(verdict.severity.rawValue).\n\n"
         md += "| Signal | Weight | Why |\n|---|---:|---|\n"
         for reason in verdict.reasons {

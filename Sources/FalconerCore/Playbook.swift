@@ -9,7 +9,7 @@ package struct Playbook: Sendable {
     package var summary: Text
     package var attack: [AttackRef]
     package var benign: [Text]
-    package var signals: [Signal]
+    package var signals: [Signal] { didSet { keptGenericSignals = Self.keptGenericSignals(besides: signals) } }
     package var investigation: [InvestigationStep]
     package var mitigations: [Mitigation]
     package var tuning: TuningSpec
@@ -17,6 +17,50 @@ package struct Playbook: Sendable {
     package var references: [String]
     /// The file it came from, relative to the knowledge root.
     package var file: String
+
+    /// Which generic signals (`GenericSignals.all`, by index) still apply: a playbook signal that tests the same fact
+    /// or field replaces the generic one, so nothing is counted twice. Worked out when the signals are set, not for
+    /// every alert.
+    package private(set) var keptGenericSignals: [Int] = Array(GenericSignals.all.indices)
+
+    package init(
+        rule: String, aliases: [String], source: String, version: Int, outputFields: [String], target: TargetSpec?,
+        summary: Text, attack: [AttackRef], benign: [Text], signals: [Signal], investigation: [InvestigationStep],
+        mitigations: [Mitigation], tuning: TuningSpec, recommendations: [Text], references: [String], file: String
+    ) {
+        self.rule = rule
+        self.aliases = aliases
+        self.source = source
+        self.version = version
+        self.outputFields = outputFields
+        self.target = target
+        self.summary = summary
+        self.attack = attack
+        self.benign = benign
+        self.signals = signals
+        self.investigation = investigation
+        self.mitigations = mitigations
+        self.tuning = tuning
+        self.recommendations = recommendations
+        self.references = references
+        self.file = file
+        keptGenericSignals = Self.keptGenericSignals(besides: signals)
+    }
+
+    private static func keptGenericSignals(besides signals: [Signal]) -> [Int] {
+        var tested: Set<String> = []
+        for signal in signals { collectBasis(signal.condition, into: &tested) }
+        return GenericSignals.all.indices.filter { tested.isDisjoint(with: GenericSignals.all[$0].basis) }
+    }
+
+    private static func collectBasis(_ condition: Condition, into set: inout Set<String>) {
+        switch condition {
+        case .fact(let name): set.insert(name)
+        case .field(let name, _): set.insert(name)
+        case .all(let parts), .any(let parts): for part in parts { collectBasis(part, into: &set) }
+        case .not(let inner): collectBasis(inner, into: &set)
+        }
+    }
 }
 
 /// What a rule's action is aimed at, when the playbook says so.

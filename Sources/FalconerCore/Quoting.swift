@@ -4,10 +4,26 @@ package enum Quoting {
     /// values with control characters use bash's `$'...'` form with hex escapes, so nothing invisible reaches a
     /// terminal.
     package static func shell(_ value: String) -> String {
-        if value.isEmpty { return "''" }
+        var out: [UInt8] = []
+        out.reserveCapacity(value.utf8.count + 8)
+        appendShell(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `value` quoted as one shell word (`shell(_:)`) to `out`, without an intermediate String.
+    package static func appendShell(_ value: String, to out: inout [UInt8]) {
+        var value = value
+        value.withUTF8 { appendShell($0, to: &out) }
+    }
+
+    private static func appendShell(_ utf8: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        if utf8.isEmpty {
+            out += [UInt8(ascii: "'"), UInt8(ascii: "'")]
+            return
+        }
         var safe = true
         var control = false
-        for byte in value.utf8 {
+        for byte in utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "@"), UInt8(ascii: "%"),
@@ -22,65 +38,92 @@ package enum Quoting {
             }
         }
         // A leading '-' would read as an option; '=' first or '%' are fine. '~' is not in the safe set.
-        if safe && value.first != "-" { return value }
+        if safe && utf8[0] != UInt8(ascii: "-") {
+            out.append(contentsOf: utf8)
+            return
+        }
         if control {
-            return "$'" + escapedBytes(value) + "'"
+            out += [UInt8(ascii: "$"), UInt8(ascii: "'")]
+            for byte in utf8 {
+                switch byte {
+                case 0..<0x20, 0x7F, UInt8(ascii: "'"), UInt8(ascii: "\\"):
+                    out += [UInt8(ascii: "\\"), UInt8(ascii: "x"), hexDigit(byte >> 4), hexDigit(byte & 0x0F)]
+                default:
+                    out.append(byte)
+                }
+            }
+            out.append(UInt8(ascii: "'"))
+            return
         }
-        var quoted: [UInt8] = [UInt8(ascii: "'")]
-        quoted.reserveCapacity(value.utf8.count + 8)
-        for byte in value.utf8 {
+        out.append(UInt8(ascii: "'"))
+        for byte in utf8 {
             if byte == UInt8(ascii: "'") {
-                quoted += [UInt8(ascii: "'"), UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "'")]
+                out += [UInt8(ascii: "'"), UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "'")]
             } else {
-                quoted.append(byte)
+                out.append(byte)
             }
         }
-        quoted.append(UInt8(ascii: "'"))
-        return String(decoding: quoted, as: UTF8.self)
+        out.append(UInt8(ascii: "'"))
     }
 
-    private static func escapedBytes(_ value: String) -> String {
-        var bytes: [UInt8] = []
-        for byte in value.utf8 {
-            switch byte {
-            case 0..<0x20, 0x7F, UInt8(ascii: "'"), UInt8(ascii: "\\"):
-                bytes += Array("\\x\(hex2(byte))".utf8)
-            default:
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hex2(_ byte: UInt8) -> String {
-        let digits = Array("0123456789abcdef")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
-    }
+    @inline(__always)
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
 
     /// Quotes `value` as a YAML scalar: plain when that cannot change its meaning, else double-quoted with escapes.
     package static func yaml(_ value: String) -> String {
         if isPlainYAMLSafe(value) { return value }
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
-                    || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0xFEFF
-                {
-                    out +=
-                        "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                        + String(scalar.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(scalar)
+        var out: [UInt8] = []
+        out.reserveCapacity(value.utf8.count + 8)
+        appendYAML(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `value` quoted as a YAML scalar (`yaml(_:)`) to `out`, without an intermediate String.
+    package static func appendYAML(_ value: String, to out: inout [UInt8]) {
+        if isPlainYAMLSafe(value) {
+            out.append(contentsOf: value.utf8)
+            return
+        }
+        out.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { utf8 in
+            var index = 0
+            while index < utf8.count {
+                let byte = utf8[index]
+                switch byte {
+                case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+                case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+                case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+                case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+                case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+                case 0..<0x20, 0x7F: appendUnicodeEscape(UInt32(byte), to: &out)
+                case 0xC2 where index + 1 < utf8.count && utf8[index + 1] < 0xA0:
+                    // C1 controls U+0080-U+009F.
+                    appendUnicodeEscape(UInt32(utf8[index + 1]), to: &out)
+                    index += 1
+                case 0xE2
+                where index + 2 < utf8.count && utf8[index + 1] == 0x80
+                    && (utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9):
+                    appendUnicodeEscape(utf8[index + 2] == 0xA8 ? 0x2028 : 0x2029, to: &out)
+                    index += 2
+                case 0xEF where index + 2 < utf8.count && utf8[index + 1] == 0xBB && utf8[index + 2] == 0xBF:
+                    appendUnicodeEscape(0xFEFF, to: &out)
+                    index += 2
+                default:
+                    out.append(byte)
                 }
+                index += 1
             }
         }
-        return out + "\""
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// `\u` and the scalar in lower-case hex, padded to four digits.
+    private static func appendUnicodeEscape(_ scalar: UInt32, to out: inout [UInt8]) {
+        out += [UInt8(ascii: "\\"), UInt8(ascii: "u")]
+        for shift in stride(from: 12, through: 0, by: -4) {
+            out.append(hexDigit(UInt8(truncatingIfNeeded: scalar >> UInt32(shift)) & 0x0F))
+        }
     }
 
     private static let yamlReserved: Set<String> = [

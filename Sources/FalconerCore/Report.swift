@@ -23,6 +23,16 @@ package struct Report: Sendable {
 package struct Verdict: Sendable, Equatable {
     package enum Assessment: String, Sendable, CaseIterable {
         case likelyBenign = "likely_benign", needsReview = "needs_review", suspicious, malicious
+
+        /// The assessment in words: `likely benign`.
+        package var label: String {
+            switch self {
+            case .likelyBenign: "likely benign"
+            case .needsReview: "needs review"
+            case .suspicious: "suspicious"
+            case .malicious: "malicious"
+            }
+        }
     }
     package enum Severity: String, Sendable, CaseIterable { case info, low, medium, high, critical }
     package var assessment: Assessment

@@ -107,8 +107,8 @@ package struct Template: Sendable, Equatable, CustomStringConvertible {
             case .placeholder(let name):
                 guard let raw = value(name) else { return nil }
                 switch style {
-                case .shell: out.append(contentsOf: Quoting.shell(raw).utf8)
-                case .yaml: out.append(contentsOf: Quoting.yaml(raw).utf8)
+                case .shell: Quoting.appendShell(raw, to: &out)
+                case .yaml: Quoting.appendYAML(raw, to: &out)
                 case .plain: out.append(contentsOf: raw.utf8)
                 }
             }

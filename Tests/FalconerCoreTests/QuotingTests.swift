@@ -30,6 +30,45 @@ import YAMLParser
         #expect(documents.first?.sequence?.first?.sequence?.first?.string == value)
     }
 
+    /// The byte-level YAML quoting must escape exactly the scalars this straightforward scalar-by-scalar reading
+    /// does (C0 and C1 controls, DEL, U+2028, U+2029, the BOM), on the fuzz samples and every hostile value.
+    @Test("YAML quoting escapes what a scalar-by-scalar reference escapes, on fuzzed strings")
+    func yamlMatchesScalarReference() throws {
+        func reference(_ value: String) -> String {
+            var out = "\""
+            for scalar in value.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\t": out += "\\t"
+                case "\r": out += "\\r"
+                default:
+                    let code = scalar.value
+                    if code < 0x20 || code == 0x7F || (0x80..<0xA0).contains(code) || code == 0x2028 || code == 0x2029
+                        || code == 0xFEFF
+                    {
+                        let hex = String(code, radix: 16)
+                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            return out + "\""
+        }
+        let extra = ["\u{80}x", "a\u{9F}", "\u{A0}", "\u{FEFF}bom", "x\u{2029}", "\u{7F}"]
+        for value in JSONWriterTests.samples() + Self.hostile + extra {
+            let quoted = Quoting.yaml(value)
+            if quoted != value { #expect(quoted == reference(value), "\(value.debugDescription)") }
+        }
+        for value in extra {
+            #expect(
+                try LibYAMLParser().parse("- \(Quoting.yaml(value))\n", origin: "t").first?.sequence?.first?.string
+                    == value)
+        }
+    }
+
     @Test("Markdown escaping keeps table cells and code spans intact")
     func markdown() {
         #expect(!Quoting.markdownCode("a|b").contains("a|b"))
