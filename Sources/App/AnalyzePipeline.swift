@@ -64,11 +64,10 @@ final class Lane: @unchecked Sendable {
                     // it only counts; the distinct members are analysed in full when their incident is written.
                     return .report(analyzer.analyzeForCorrelation(alert), keys: CorrelationKeys.of(alert))
                 }
-                let report = analyzer.analyze(alert)
                 var out: [UInt8] = []
                 switch format {
-                case .json: JSONReportRenderer().render(report, into: &out)
-                case .markdown: out = Array(MarkdownReportRenderer().render(report).utf8)
+                case .json: analyzer.analyzeJSON(alert, into: &out)
+                case .markdown: out = Array(MarkdownReportRenderer().render(analyzer.analyze(alert)).utf8)
                 }
                 return .rendered(out, alert: alert)
             }

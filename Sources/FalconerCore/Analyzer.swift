@@ -8,14 +8,39 @@ package struct Analyzer: Sendable {
     }
 
     /// Analyses `alert` into a report.
-    package func analyze(_ received: Alert) -> Report { analyze(received, forCorrelation: false) }
+    package func analyze(_ received: Alert) -> Report {
+        var assembler = ReportAssembler()
+        analyze(received, into: &assembler)
+        // The assembler has a report once `tail` ran, which `analyze(_:into:)` always calls.
+        return assembler.report ?? lightReport(received)
+    }
+
+    /// Analyses `alert` straight into its JSON line (with the newline), byte for byte what rendering `analyze(_:)`
+    /// with `JSONReportRenderer` gives, without building the `Report`.
+    package func analyzeJSON(_ received: Alert, into out: inout [UInt8]) {
+        var writer = JSONReportWriter(json: JSONWriter(capacity: 8192))
+        analyze(received, into: &writer)
+        writer.finish().append(to: &out)
+        out.append(0x0A)
+    }
 
     /// What the correlator needs of an alert, and no more: the report without investigation, mitigations, tuning,
     /// recommendations, summary or prose, for a fraction of the cost. Analysing the same alert in full later gives
     /// the same verdict, entities and ATT&CK mapping.
-    package func analyzeForCorrelation(_ received: Alert) -> Report { analyze(received, forCorrelation: true) }
+    package func analyzeForCorrelation(_ received: Alert) -> Report { lightReport(received) }
 
-    private func analyze(_ received: Alert, forCorrelation: Bool) -> Report {
+    /// The parts every analysis starts from.
+    private struct Basis {
+        var playbook: Playbook?
+        var custom: RuleInfo?
+        var context: AlertContext
+        var caveats: [String]
+        var attack: [AttackMapping]
+        var verdict: Verdict
+        var entities: Entities
+    }
+
+    private func basis(_ received: Alert) -> Basis {
         let playbook = knowledge.playbook(for: received.rule)
         let custom = knowledge.rules[received.rule]
         let alert = custom.map { Self.complete(received, from: $0) } ?? received
@@ -34,17 +59,37 @@ package struct Analyzer: Sendable {
                 "Target pid \(pid) is as seen inside the container's pid namespace; on the node the same process has another pid, so look it up inside the container."
             )
         }
-        if forCorrelation {
-            return Report(
-                alert: alert, summary: "", verdict: verdict, entities: entities, attack: attack, investigation: [],
-                mitigations: [], tuning: TuningAdvice(exceptionYAML: nil, macro: nil, notes: ""), recommendations: [],
-                caveats: caveats, ruleDescription: nil, benign: [], playbook: playbook?.rule,
-                playbookVersion: playbook?.version, knowledgeVersion: knowledge.version)
-        }
+        return Basis(
+            playbook: playbook, custom: custom, context: context, caveats: caveats, attack: attack, verdict: verdict,
+            entities: entities)
+    }
+
+    private func lightReport(_ received: Alert) -> Report {
+        let basis = basis(received)
+        return Report(
+            alert: basis.context.alert, summary: "", verdict: basis.verdict, entities: basis.entities,
+            attack: basis.attack, investigation: [], mitigations: [],
+            tuning: TuningAdvice(exceptionYAML: nil, macro: nil, notes: ""), recommendations: [],
+            caveats: basis.caveats, ruleDescription: nil, benign: [], playbook: basis.playbook?.rule,
+            playbookVersion: basis.playbook?.version, knowledgeVersion: knowledge.version)
+    }
+
+    /// The full analysis, handed to `sink` part by part in report order.
+    package func analyze<Sink: ReportSink & ~Copyable>(_ received: Alert, into sink: inout Sink) {
+        var basis = basis(received)
+        let context = basis.context
+        let playbook = basis.playbook
+        let custom = basis.custom
+        sink.head(
+            alert: context.alert, summary: summarize(context, verdict: basis.verdict),
+            description: playbook?.summary ?? custom.map { Text(dynamic: $0.description) },
+            verdict: basis.verdict, entities: basis.entities, attack: basis.attack, benign: playbook?.benign ?? [])
         // The placeholder each left-out step lacked, one entry per step.
         var skipped: [String] = []
-        let steps = investigation(context, playbook: playbook, skipped: &skipped)
-        let mitigations = mitigations(context, playbook: playbook, skipped: &skipped)
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(1024)
+        investigation(context, playbook: playbook, into: &sink, scratch: &scratch, skipped: &skipped)
+        mitigations(context, playbook: playbook, into: &sink, scratch: &scratch, skipped: &skipped)
         // A Kubernetes value missing outside Kubernetes (or a container value on the host) means the step does not
         // apply here, not that the alert lacks something Falco could add.
         skipped.removeAll { name in
@@ -54,30 +99,26 @@ package struct Analyzer: Sendable {
         if !skipped.isEmpty {
             var missing: [String] = []
             for name in skipped where !missing.contains(name) { missing.append(name) }
-            caveats.append(
+            basis.caveats.append(
                 "\(skipped.count) investigation or mitigation step(s) were left out because the alert lacks the values they need (\(missing.joined(separator: ", ")))."
             )
         }
         if playbook == nil {
-            caveats.append(
+            basis.caveats.append(
                 custom == nil
                     ? "Falconer has no playbook for this rule; the analysis is generic (tags, fields and event type)."
                     : "No playbook for this rule; its description and tags come from the rules file \(custom?.file ?? "")."
             )
         }
         var tuning = ExceptionBuilder(knowledge: knowledge).advice(for: context, playbook: playbook)
-        if verdict.assessment == .suspicious || verdict.assessment == .malicious, tuning.exceptionYAML != nil {
+        let assessment = basis.verdict.assessment
+        if assessment == .suspicious || assessment == .malicious, tuning.exceptionYAML != nil {
             tuning.notes =
-                "This alert looks \(verdict.assessment.rawValue): confirm it is benign before adding any exception, or the exception will hide the next attack. "
+                "This alert looks \(assessment.rawValue): confirm it is benign before adding any exception, or the exception will hide the next attack. "
                 + tuning.notes
         }
-        let recommendations = recommend(context, playbook: playbook)
-        return Report(
-            alert: alert, summary: summarize(context, verdict: verdict), verdict: verdict, entities: entities,
-            attack: attack, investigation: steps, mitigations: mitigations, tuning: tuning,
-            recommendations: recommendations, caveats: caveats,
-            ruleDescription: playbook?.summary ?? custom.map { Text(dynamic: $0.description) },
-            benign: playbook?.benign ?? [],
+        sink.tail(
+            tuning: tuning, recommendations: recommend(context, playbook: playbook), caveats: basis.caveats,
             playbook: playbook?.rule, playbookVersion: playbook?.version, knowledgeVersion: knowledge.version)
     }
 
@@ -313,84 +354,98 @@ package struct Analyzer: Sendable {
 
     // MARK: - Investigation and mitigation
 
-    private func investigation(_ context: AlertContext, playbook: Playbook?, skipped: inout [String]) -> [RenderedStep]
-    {
-        var rendered: [RenderedStep] = []
+    private func investigation<Sink: ReportSink & ~Copyable>(
+        _ context: AlertContext, playbook: Playbook?, into sink: inout Sink, scratch: inout [UInt8],
+        skipped: inout [String]
+    ) {
         guard let playbook else {
-            render(
-                GenericContent.steps(for: context, snippets: knowledge.snippets), context, into: &rendered,
-                skipped: &skipped)
-            return rendered
+            steps(
+                GenericContent.steps(for: context, snippets: knowledge.snippets), context, into: &sink,
+                scratch: &scratch, skipped: &skipped)
+            return
         }
-        rendered.reserveCapacity(playbook.investigation.count)
-        render(playbook.investigation, context, into: &rendered, skipped: &skipped)
+        steps(playbook.investigation, context, into: &sink, scratch: &scratch, skipped: &skipped)
         // When the alert lacks the values most playbook steps need, generic steps that do apply fill in.
-        if rendered.count < 3 {
-            render(
-                GenericContent.steps(for: context, snippets: knowledge.snippets), context, into: &rendered,
-                skipped: &skipped)
+        if sink.stepCount < 3 {
+            steps(
+                GenericContent.steps(for: context, snippets: knowledge.snippets), context, into: &sink,
+                scratch: &scratch, skipped: &skipped)
         }
-        return rendered
     }
 
-    /// Fills the steps that apply to this alert; a step whose values the alert lacks is counted in `skipped`.
+    /// Takes the steps that apply to this alert; a step whose values the alert lacks is counted in `skipped`.
     /// (Indexes the array rather than iterating copies: each step holds a dozen references.)
-    private func render(
-        _ steps: [InvestigationStep], _ context: AlertContext, into rendered: inout [RenderedStep],
+    private func steps<Sink: ReportSink & ~Copyable>(
+        _ steps: [InvestigationStep], _ context: AlertContext, into sink: inout Sink, scratch: inout [UInt8],
         skipped: inout [String]
     ) {
         for index in steps.indices where GenericContent.applies(steps[index], to: context) {
-            guard let command = steps[index].command.fill(style: .shell, from: context) else {
+            scratch.removeAll(keepingCapacity: true)
+            guard steps[index].command.fill(style: .shell, from: context, into: &scratch) else {
                 skipped.append(steps[index].command.firstMissing(from: context) ?? "?")
                 continue
             }
-            guard !rendered.contains(where: { $0.command == command }) else { continue }
-            rendered.append(
-                RenderedStep(
+            scratch.withUnsafeBufferPointer { command in
+                guard !sink.hasStep(command: command) else { return }
+                sink.step(
                     title: steps[index].title, command: command, lookFor: steps[index].lookFor,
-                    reference: steps[index].reference))
+                    reference: steps[index].reference)
+            }
         }
     }
 
-    private func mitigations(_ context: AlertContext, playbook: Playbook?, skipped: inout [String])
-        -> [RenderedMitigation]
-    {
+    private func mitigations<Sink: ReportSink & ~Copyable>(
+        _ context: AlertContext, playbook: Playbook?, into sink: inout Sink, scratch: inout [UInt8],
+        skipped: inout [String]
+    ) {
         let list = playbook?.mitigations ?? GenericContent.mitigations(for: context, snippets: knowledge.snippets)
-        var rendered: [RenderedMitigation] = []
-        rendered.reserveCapacity(list.count)
+        // Where each filled command ends in `scratch`; then the config and the undo, or -1 when there is none.
+        var ends: [Int] = []
         // Container-only advice does not apply on the host, and host-only advice not in a container.
         outer: for index in list.indices where GenericContent.applies(list[index], to: context) {
-            var commands: [String] = []
+            scratch.removeAll(keepingCapacity: true)
+            ends.removeAll(keepingCapacity: true)
             for command in list[index].commands {
-                guard let filled = command.fill(style: .shell, from: context) else {
+                guard command.fill(style: .shell, from: context, into: &scratch) else {
                     skipped.append(command.firstMissing(from: context) ?? "?")
                     continue outer
                 }
-                commands.append(filled)
+                ends.append(scratch.count)
             }
-            var config: RenderedConfig?
+            let commandCount = ends.count
             if let snippet = list[index].config {
-                guard let text = snippet.text.fill(style: .yaml, from: context) else {
+                guard snippet.text.fill(style: .yaml, from: context, into: &scratch) else {
                     skipped.append(snippet.text.firstMissing(from: context) ?? "?")
                     continue
                 }
-                config = RenderedConfig(language: snippet.language, text: text)
             }
-            var undo: String?
+            let configEnd = scratch.count
             if let template = list[index].undo {
-                guard let text = template.fill(style: .shell, from: context) else {
+                guard template.fill(style: .shell, from: context, into: &scratch) else {
                     skipped.append(template.firstMissing(from: context) ?? "?")
                     continue
                 }
-                undo = text
             }
-            rendered.append(
-                RenderedMitigation(
-                    title: list[index].title, kind: list[index].kind.rawValue, isDisruptive: list[index].isDisruptive,
-                    commands: commands, config: config, undo: undo, reach: list[index].reach,
-                    reference: list[index].reference))
+            let undoEnd = scratch.count
+            let commandsEnd = ends.last ?? 0
+            scratch.withUnsafeBufferPointer { bytes in
+                sink.beginMitigation(
+                    title: list[index].title, kind: list[index].kind.rawValue,
+                    isDisruptive: list[index].isDisruptive)
+                var start = 0
+                for end in ends.prefix(commandCount) {
+                    sink.command(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                    start = end
+                }
+                sink.endCommands()
+                sink.config(
+                    language: list[index].config?.language ?? "",
+                    text: list[index].config == nil
+                        ? nil : UnsafeBufferPointer(rebasing: bytes[commandsEnd..<configEnd]))
+                sink.undo(list[index].undo == nil ? nil : UnsafeBufferPointer(rebasing: bytes[configEnd..<undoEnd]))
+                sink.endMitigation(reach: list[index].reach, reference: list[index].reference)
+            }
         }
-        return rendered
     }
 
     // MARK: - Summary and recommendations

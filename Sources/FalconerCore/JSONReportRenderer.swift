@@ -16,115 +16,47 @@ package struct JSONReportRenderer: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Writes the report object (no newline) into an open writer, so incidents can embed member reports.
+    /// Writes the report object (no newline) into an open writer, so incidents can embed member reports. The report
+    /// is replayed through `JSONReportWriter`, the same code that writes reports straight from the analysis.
     package func write(_ report: Report, to json: inout JSONWriter) {
-        json.beginObject()
-        json.key("schema")
-        json.string("falconer.report/v1")
-        json.key("alert")
-        writeAlert(report.alert, to: &json)
-        json.key("summary")
-        json.string(report.summary)
-        json.key("description")
-        json.text(report.ruleDescription)
-        json.key("verdict")
-        writeVerdict(report.verdict, to: &json)
-        json.key("entities")
-        writeEntities(report.entities, to: &json)
-        json.key("attack")
-        json.beginArray()
-        for item in report.attack {
-            json.beginObject()
-            json.key("id")
-            json.string(item.id)
-            json.key("name")
-            json.string(item.name)
-            json.key("full_name")
-            json.string(item.fullName)
-            json.key("tactics")
-            json.strings(item.tactics)
-            json.key("from")
-            json.string(item.origin.rawValue)
-            json.key("note")
-            json.text(item.note)
-            json.endObject()
-        }
-        json.endArray()
-        json.key("benign")
-        json.texts(report.benign)
-        json.key("investigation")
-        json.beginArray()
+        var writer = JSONReportWriter(json: json)
+        writer.head(
+            alert: report.alert, summary: report.summary, description: report.ruleDescription,
+            verdict: report.verdict, entities: report.entities, attack: report.attack, benign: report.benign)
         for step in report.investigation {
-            json.beginObject()
-            json.key("title")
-            json.text(step.title)
-            json.key("command")
-            json.string(step.command)
-            json.key("look_for")
-            json.text(step.lookFor)
-            json.key("reference")
-            json.text(step.reference)
-            json.endObject()
-        }
-        json.endArray()
-        json.key("mitigations")
-        json.beginArray()
-        for mitigation in report.mitigations {
-            json.beginObject()
-            json.key("title")
-            json.text(mitigation.title)
-            json.key("kind")
-            json.string(mitigation.kind)
-            json.key("disruptive")
-            json.bool(mitigation.isDisruptive)
-            json.key("commands")
-            json.strings(mitigation.commands)
-            json.key("config")
-            if let config = mitigation.config {
-                json.beginObject()
-                json.key("language")
-                json.string(config.language)
-                json.key("text")
-                json.string(config.text)
-                json.endObject()
-            } else {
-                json.null()
+            var command = step.command
+            command.withUTF8 {
+                writer.step(title: step.title, command: $0, lookFor: step.lookFor, reference: step.reference)
             }
-            json.key("undo")
-            json.string(mitigation.undo)
-            json.key("reach")
-            json.text(mitigation.reach)
-            json.key("reference")
-            json.text(mitigation.reference)
-            json.endObject()
         }
-        json.endArray()
-        json.key("tuning")
-        json.beginObject()
-        json.key("falco_exception")
-        json.string(report.tuning.exceptionYAML)
-        json.key("macro")
-        json.string(report.tuning.macro)
-        json.key("notes")
-        json.string(report.tuning.notes)
-        json.endObject()
-        json.key("recommendations")
-        json.texts(report.recommendations)
-        json.key("caveats")
-        json.strings(report.caveats)
-        json.key("knowledge")
-        json.beginObject()
-        json.key("playbook")
-        json.string(report.playbook)
-        json.key("playbook_version")
-        json.int(report.playbookVersion.map(Int64.init))
-        json.key("version")
-        json.string(report.knowledgeVersion)
-        json.endObject()
-        json.endObject()
+        for mitigation in report.mitigations {
+            writer.beginMitigation(
+                title: mitigation.title, kind: mitigation.kind, isDisruptive: mitigation.isDisruptive)
+            for command in mitigation.commands {
+                var command = command
+                command.withUTF8 { writer.command($0) }
+            }
+            writer.endCommands()
+            if var text = mitigation.config?.text, let language = mitigation.config?.language {
+                text.withUTF8 { writer.config(language: language, text: $0) }
+            } else {
+                writer.config(language: "", text: nil)
+            }
+            if var undo = mitigation.undo {
+                undo.withUTF8 { writer.undo($0) }
+            } else {
+                writer.undo(nil)
+            }
+            writer.endMitigation(reach: mitigation.reach, reference: mitigation.reference)
+        }
+        writer.tail(
+            tuning: report.tuning, recommendations: report.recommendations, caveats: report.caveats,
+            playbook: report.playbook, playbookVersion: report.playbookVersion,
+            knowledgeVersion: report.knowledgeVersion)
+        json = writer.finish()
     }
 
-    func writeAlert(_ alert: Alert, to json: inout JSONWriter) {
+    static func writeAlert(_ alert: Alert, to json: inout JSONWriter) {
         json.beginObject()
         json.key("uuid")
         json.string(alert.uuid)
@@ -154,7 +86,7 @@ package struct JSONReportRenderer: Sendable {
         json.endObject()
     }
 
-    private func writeVerdict(_ verdict: Verdict, to json: inout JSONWriter) {
+    static func writeVerdict(_ verdict: Verdict, to json: inout JSONWriter) {
         json.beginObject()
         json.key("assessment")
         json.string(verdict.assessment.rawValue)
@@ -178,7 +110,7 @@ package struct JSONReportRenderer: Sendable {
         json.endObject()
     }
 
-    private func writeEntities(_ entities: Entities, to json: inout JSONWriter) {
+    static func writeEntities(_ entities: Entities, to json: inout JSONWriter) {
         json.beginObject()
         json.key("process")
         if let process = entities.process {
@@ -287,11 +219,11 @@ package struct JSONReportRenderer: Sendable {
         json.bool(entities.isHost)
         json.endObject()
         json.key("target")
-        writeTarget(entities.target, to: &json)
+        Self.writeTarget(entities.target, to: &json)
         json.endObject()
     }
 
-    private func writeTarget(_ target: Target, to json: inout JSONWriter) {
+    private static func writeTarget(_ target: Target, to json: inout JSONWriter) {
         json.beginObject()
         json.key("kind")
         json.string(target.kind.rawValue)
@@ -308,6 +240,177 @@ package struct JSONReportRenderer: Sendable {
             json.key(name)
             json.string(value)
         }
+        json.endObject()
+    }
+}
+
+/// Writes one `falconer.report/v1` object as the analysis produces its parts (`ReportSink`): the JSON path of
+/// `falconer analyze`, with no `Report` built, and the writer behind `JSONReportRenderer`.
+package struct JSONReportWriter: ReportSink, ~Copyable {
+    private var json: JSONWriter
+    /// The commands of the steps taken so far, back to back, and where each ends: the duplicate check.
+    private var commands: [UInt8] = []
+    private var commandEnds: [Int] = []
+
+    package init(json: consuming JSONWriter) { self.json = json }
+
+    /// The writer, with the report object written (no newline).
+    package consuming func finish() -> JSONWriter { json }
+
+    package mutating func head(
+        alert: Alert, summary: String, description: Text?, verdict: Verdict, entities: Entities,
+        attack: [AttackMapping], benign: [Text]
+    ) {
+        json.beginObject()
+        json.key("schema")
+        json.string("falconer.report/v1")
+        json.key("alert")
+        JSONReportRenderer.writeAlert(alert, to: &json)
+        json.key("summary")
+        json.string(summary)
+        json.key("description")
+        json.text(description)
+        json.key("verdict")
+        JSONReportRenderer.writeVerdict(verdict, to: &json)
+        json.key("entities")
+        JSONReportRenderer.writeEntities(entities, to: &json)
+        json.key("attack")
+        json.beginArray()
+        for item in attack {
+            json.beginObject()
+            json.key("id")
+            json.string(item.id)
+            json.key("name")
+            json.string(item.name)
+            json.key("full_name")
+            json.string(item.fullName)
+            json.key("tactics")
+            json.strings(item.tactics)
+            json.key("from")
+            json.string(item.origin.rawValue)
+            json.key("note")
+            json.text(item.note)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("benign")
+        json.texts(benign)
+        json.key("investigation")
+        json.beginArray()
+    }
+
+    package var stepCount: Int { commandEnds.count }
+
+    package func hasStep(command: UnsafeBufferPointer<UInt8>) -> Bool {
+        var start = 0
+        for end in commandEnds {
+            if end - start == command.count,
+                commands.withUnsafeBufferPointer({ stored in
+                    command.indices.allSatisfy { stored[start + $0] == command[$0] }
+                })
+            {
+                return true
+            }
+            start = end
+        }
+        return false
+    }
+
+    package mutating func step(title: Text, command: UnsafeBufferPointer<UInt8>, lookFor: Text, reference: Text) {
+        commands.append(contentsOf: command)
+        commandEnds.append(commands.count)
+        json.beginObject()
+        json.key("title")
+        json.text(title)
+        json.key("command")
+        json.string(utf8: command)
+        json.key("look_for")
+        json.text(lookFor)
+        json.key("reference")
+        json.text(reference)
+        json.endObject()
+    }
+
+    private var inMitigations = false
+
+    package mutating func beginMitigation(title: Text, kind: String, isDisruptive: Bool) {
+        startMitigations()
+        json.beginObject()
+        json.key("title")
+        json.text(title)
+        json.key("kind")
+        json.string(kind)
+        json.key("disruptive")
+        json.bool(isDisruptive)
+        json.key("commands")
+        json.beginArray()
+    }
+
+    package mutating func command(_ command: UnsafeBufferPointer<UInt8>) { json.string(utf8: command) }
+
+    package mutating func endCommands() { json.endArray() }
+
+    package mutating func config(language: String, text: UnsafeBufferPointer<UInt8>?) {
+        json.key("config")
+        guard let text else { return json.null() }
+        json.beginObject()
+        json.key("language")
+        json.string(language)
+        json.key("text")
+        json.string(utf8: text)
+        json.endObject()
+    }
+
+    package mutating func undo(_ undo: UnsafeBufferPointer<UInt8>?) {
+        json.key("undo")
+        json.string(utf8: undo)
+    }
+
+    package mutating func endMitigation(reach: Text, reference: Text) {
+        json.key("reach")
+        json.text(reach)
+        json.key("reference")
+        json.text(reference)
+        json.endObject()
+    }
+
+    /// Closes the investigation list and opens the mitigations, once.
+    private mutating func startMitigations() {
+        guard !inMitigations else { return }
+        inMitigations = true
+        json.endArray()
+        json.key("mitigations")
+        json.beginArray()
+    }
+
+    package mutating func tail(
+        tuning: TuningAdvice, recommendations: [Text], caveats: [String], playbook: String?, playbookVersion: Int?,
+        knowledgeVersion: String
+    ) {
+        startMitigations()
+        json.endArray()
+        json.key("tuning")
+        json.beginObject()
+        json.key("falco_exception")
+        json.string(tuning.exceptionYAML)
+        json.key("macro")
+        json.string(tuning.macro)
+        json.key("notes")
+        json.string(tuning.notes)
+        json.endObject()
+        json.key("recommendations")
+        json.texts(recommendations)
+        json.key("caveats")
+        json.strings(caveats)
+        json.key("knowledge")
+        json.beginObject()
+        json.key("playbook")
+        json.string(playbook)
+        json.key("playbook_version")
+        json.int(playbookVersion.map(Int64.init))
+        json.key("version")
+        json.string(knowledgeVersion)
+        json.endObject()
         json.endObject()
     }
 }

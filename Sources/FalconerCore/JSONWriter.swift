@@ -123,6 +123,16 @@ package struct JSONWriter: ~Copyable {
         appendEscaped(value)
     }
 
+    /// Writes UTF-8 bytes (a filled command) as a JSON string.
+    package mutating func string(utf8 value: UnsafeBufferPointer<UInt8>) {
+        separator()
+        appendEscaped(value)
+    }
+
+    package mutating func string(utf8 value: UnsafeBufferPointer<UInt8>?) {
+        if let value { string(utf8: value) } else { null() }
+    }
+
     package mutating func string(_ value: String?) {
         if let value { string(value) } else { null() }
     }
@@ -219,9 +229,13 @@ package struct JSONWriter: ~Copyable {
     }
 
     private mutating func appendEscaped(_ text: String) {
-        put(UInt8(ascii: "\""))
         var text = text
-        text.withUTF8 { utf8 in
+        text.withUTF8 { appendEscaped($0) }
+    }
+
+    private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        put(UInt8(ascii: "\""))
+        do {
             var runStart = 0
             var index = 0
             let length = utf8.count

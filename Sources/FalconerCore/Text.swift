@@ -95,6 +95,30 @@ package struct Template: Sendable, Equatable, CustomStringConvertible {
         return fill(style: style) { context.value(of: $0) }
     }
 
+    /// Appends the text with each placeholder replaced by its quoted value from `context` to `out`; false (and `out`
+    /// as it was) when one has no value. The report writers fill commands this way, with no String per command.
+    package func fill(style: Placeholders.Style, from context: borrowing AlertContext, into out: inout [UInt8]) -> Bool
+    {
+        let start = out.count
+        for segment in segments {
+            switch segment {
+            case .literal(let bytes):
+                out.append(contentsOf: bytes)
+            case .placeholder(let name):
+                guard let raw = context.value(of: name) else {
+                    out.removeSubrange(start...)
+                    return false
+                }
+                switch style {
+                case .shell: Quoting.appendShell(raw, to: &out)
+                case .yaml: Quoting.appendYAML(raw, to: &out)
+                case .plain: out.append(contentsOf: raw.utf8)
+                }
+            }
+        }
+        return true
+    }
+
     /// The text with each placeholder replaced by its quoted value; nil when one has no value.
     package func fill(style: Placeholders.Style, value: (String) -> String?) -> String? {
         if segments.count == 1, case .literal = segments[0] { return source }

@@ -38,6 +38,9 @@ import Testing
                 JSONReportRenderer().render(report, into: &json)
                 #expect(
                     (try? JSONSerialization.jsonObject(with: Data(json))) != nil, "line \(line): invalid JSON report")
+                var direct: [UInt8] = []
+                analyzer.analyzeJSON(alert, into: &direct)
+                #expect(direct == json, "line \(line): the direct JSON differs from the rendered report")
                 #expect(!MarkdownReportRenderer().render(report).isEmpty)
                 reports += 1
             case .telemetry:

@@ -28,9 +28,13 @@ import Testing
         do {
             let document = try parser.parse(bytes, origin: "fuzz")
             if case .alert(let alert) = try decoder.decode(document, origin: "fuzz") {
-                let report = Analyzer(knowledge: bundledKnowledge).analyze(alert)
+                let analyzer = Analyzer(knowledge: bundledKnowledge)
+                let report = analyzer.analyze(alert)
                 var out: [UInt8] = []
                 JSONReportRenderer().render(report, into: &out)
+                var direct: [UInt8] = []
+                analyzer.analyzeJSON(alert, into: &direct)
+                #expect(direct == out, "the direct JSON differs from the rendered report")
                 #expect(
                     (try? JSONSerialization.jsonObject(with: Data(out))) != nil,
                     "renderer wrote invalid JSON: \(String(decoding: out, as: UTF8.self).prefix(1500))")

@@ -19,8 +19,13 @@ import Testing
         var knowledge = bundledKnowledge
         // The knowledge version changes with every playbook edit; goldens pin the content, not the hash.
         knowledge.version = "test"
-        let report = Analyzer(knowledge: knowledge).analyze(alert)
+        let analyzer = Analyzer(knowledge: knowledge)
+        let report = analyzer.analyze(alert)
         expectGolden(MarkdownReportRenderer().render(report), named: "\(name).md")
         expectGolden(JSONReportRenderer().render(report), named: "\(name).json")
+        // `falconer analyze --format json` writes straight from the analysis, without the Report: the same bytes.
+        var direct: [UInt8] = []
+        analyzer.analyzeJSON(alert, into: &direct)
+        #expect(String(decoding: direct, as: UTF8.self) == JSONReportRenderer().render(report))
     }
 }
