@@ -49,14 +49,15 @@ struct AnalyzeCommand {
                 case .report(let report, let keys):
                     counts.reports += 1
                     try incidents?.add(report, keys: keys, output: output)
-                case .rendered(let rendered, let alert):
+                case .rendered(let rendered, let time, let rule):
                     counts.reports += 1
                     if options.format == .markdown && options.outDirectory == nil && markdownSeparatorNeeded {
-                        try output.write(report: Array("\n".utf8), alert: alert, fileExtension: "md")
+                        try output.write(report: Array("\n".utf8), time: time, rule: rule, fileExtension: "md")
                     }
                     markdownSeparatorNeeded = true
                     try output.write(
-                        report: rendered, alert: alert, fileExtension: options.format == .json ? "json" : "md")
+                        report: rendered, time: time, rule: rule, fileExtension: options.format == .json ? "json" : "md"
+                    )
                 case .telemetry(let telemetry, let rendered):
                     counts.telemetry += 1
                     if incidents != nil {

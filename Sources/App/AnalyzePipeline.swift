@@ -8,9 +8,9 @@ import Synchronization
 enum Outcome {
     /// Incident mode: the slim report and what the correlator needs of it, computed on the lane.
     case report(Report, keys: CorrelationKeys)
-    /// A report already rendered; the report itself is released on the lane's thread, only its alert (for file
-    /// names) travels on.
-    case rendered([UInt8], alert: Alert)
+    /// A report already rendered; only the alert's time and rule (for file names) travel on with it, so the alert
+    /// itself is released on the lane's thread.
+    case rendered([UInt8], time: EventTime?, rule: String)
     case telemetry(Telemetry, rendered: [UInt8])
     case belowMinimum
     case failed(DecodeError)
@@ -69,7 +69,7 @@ final class Lane: @unchecked Sendable {
                 case .json: analyzer.analyzeJSON(alert, into: &out)
                 case .markdown: out = Array(MarkdownReportRenderer().render(analyzer.analyze(alert)).utf8)
                 }
-                return .rendered(out, alert: alert)
+                return .rendered(out, time: alert.time, rule: alert.rule)
             }
         } catch {
             return .failed(error)

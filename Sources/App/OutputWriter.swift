@@ -24,14 +24,15 @@ final class OutputWriter {
     }
 
     /// Writes one rendered report; in directory mode into its own file named from `alert` (safe characters only).
-    func write(report bytes: [UInt8], alert: Alert, fileExtension: String) throws(CLIError) {
+    func write(report bytes: [UInt8], time: EventTime?, rule: String, fileExtension: String) throws(CLIError) {
         guard let directory else {
             buffer.append(contentsOf: bytes)
             if buffer.count >= 1 << 20 { try flush() }
             return
         }
         sequence += 1
-        let name = FileNaming.reportFileName(sequence: sequence, alert: alert, fileExtension: fileExtension)
+        let name = FileNaming.reportFileName(
+            sequence: sequence, time: time, rule: rule, fileExtension: fileExtension)
         try create(directory + "/" + name, bytes)
     }
 

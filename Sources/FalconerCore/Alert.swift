@@ -60,6 +60,12 @@ package struct Alert: Sendable {
     /// The text of a field's value, or nil when the alert does not carry a known value.
     package subscript(field: String) -> String? { fields[field]?.text }
 
+    /// The text of a known field's value (one array read), or nil.
+    package subscript(field: KnownField) -> String? { fields[field]?.text }
+
+    /// A known field's integer value, or nil.
+    package func integer(_ field: KnownField) -> Int64? { fields[field]?.integer }
+
     /// A field's integer value, or nil.
     package func integer(_ field: String) -> Int64? { fields[field]?.integer }
 }

@@ -47,12 +47,17 @@ package struct AlertContext: Sendable {
 
     /// The alert's login uid when it names a real login (not -1 / 4294967295).
     package var loginUID: String? {
-        guard let value = alert.integer("user.loginuid"), value >= 0, value != 4_294_967_295 else { return nil }
+        guard let value = alert.integer(.userLoginuid), value >= 0, value != 4_294_967_295 else { return nil }
         return String(value)
     }
 
     /// The value of a field or derived placeholder name, or nil when unknown.
-    package func value(of name: String) -> String? {
+    package func value(of name: String) -> String? { value(of: name, known: KnownField(named: name)) }
+
+    /// The value of a field or derived placeholder name whose `KnownField` was resolved beforehand (templates do it
+    /// when the knowledge is loaded); a known field is never a derived name.
+    package func value(of name: String, known: KnownField?) -> String? {
+        if let known { return alert[known] }
         if let field = alert[name] { return field }
         switch name {
         case "hostname": return alert.hostname
@@ -94,33 +99,33 @@ package struct AlertContext: Sendable {
     private static func deriveFacts(_ alert: Alert) -> UInt32 {
         var facts: UInt32 = 0
         func insert(_ name: String) { facts |= factBit(name) ?? 0 }
-        let containerID = alert["container.id"]
+        let containerID = alert[.containerId]
         if containerID == "host" {
             insert("on_host")
-        } else if containerID != nil || alert["container.image.repository"] != nil {
+        } else if containerID != nil || alert[.containerImageRepository] != nil {
             insert("in_container")
         }
-        if let tty = alert.integer("proc.tty") {
+        if let tty = alert.integer(.procTty) {
             insert(tty != 0 ? "has_tty" : "no_tty")
         }
-        if let uid = alert.integer("user.uid") {
+        if let uid = alert.integer(.userUid) {
             if uid == 0 { insert("is_root") }
-        } else if alert["user.name"] == "root" {
+        } else if alert[.userName] == "root" {
             insert("is_root")
         }
-        if let login = alert.integer("user.loginuid") {
+        if let login = alert.integer(.userLoginuid) {
             insert(login >= 0 && login != 4_294_967_295 ? "login_uid_set" : "no_login_uid")
         }
-        if let parent = alert["proc.pname"] {
+        if let parent = alert[.procPname] {
             if shells.contains(parent) { insert("parent_is_shell") }
             if containerRuntimes.contains(parent) { insert("parent_is_container_runtime") }
         }
-        if alert["k8s.pod.name"] != nil || alert["k8s.ns.name"] != nil { insert("in_kubernetes") }
-        if alert["container.privileged"] == "true" { insert("privileged_container") }
-        let flags = alert["evt.arg.flags"] ?? ""
+        if alert[.k8sPodName] != nil || alert[.k8sNsName] != nil { insert("in_kubernetes") }
+        if alert[.containerPrivileged] == "true" { insert("privileged_container") }
+        let flags = alert[.evtArgFlags] ?? ""
         if flags.containsBytes("EXE_WRITABLE") || flags.containsBytes("EXE_UPPER_LAYER")
             || flags.containsBytes("EXE_FROM_MEMFD")
-            || alert["proc.is_exe_writable"] == "true" || alert["proc.is_exe_upper_layer"] == "true"
+            || alert[.procIsExeWritable] == "true" || alert[.procIsExeUpperLayer] == "true"
         {
             insert("exe_writable")
         }

@@ -86,10 +86,8 @@ package struct Analyzer: Sendable {
             verdict: basis.verdict, entities: basis.entities, attack: basis.attack, benign: playbook?.benign ?? [])
         // The placeholder each left-out step lacked, one entry per step.
         var skipped: [String] = []
-        var scratch: [UInt8] = []
-        scratch.reserveCapacity(1024)
-        investigation(context, playbook: playbook, into: &sink, scratch: &scratch, skipped: &skipped)
-        mitigations(context, playbook: playbook, into: &sink, scratch: &scratch, skipped: &skipped)
+        investigation(context, playbook: playbook, into: &sink, skipped: &skipped)
+        mitigations(context, playbook: playbook, into: &sink, skipped: &skipped)
         // A Kubernetes value missing outside Kubernetes (or a container value on the host) means the step does not
         // apply here, not that the alert lacks something Falco could add.
         skipped.removeAll { name in
@@ -283,41 +281,41 @@ package struct Analyzer: Sendable {
     private func extractEntities(_ context: AlertContext) -> Entities {
         let alert = context.alert
         var process: Entities.Process?
-        if alert["proc.name"] != nil || alert["proc.cmdline"] != nil || alert["proc.exepath"] != nil {
+        if alert[.procName] != nil || alert[.procCmdline] != nil || alert[.procExepath] != nil {
             var ancestors: [(name: String, pid: Int64?)] = []
             for level in 2...9 {
-                guard let name = alert["proc.aname[\(level)]"] else { break }
-                ancestors.append((name, alert.integer("proc.apid[\(level)]")))
+                guard let field = KnownField.ancestorNames[level], let name = alert[field] else { break }
+                ancestors.append((name, KnownField.ancestorPIDs[level].flatMap { alert.integer($0) }))
             }
             var parent: Entities.Parent?
-            if alert["proc.pname"] != nil || alert["proc.ppid"] != nil || alert["proc.pcmdline"] != nil {
+            if alert[.procPname] != nil || alert[.procPpid] != nil || alert[.procPcmdline] != nil {
                 parent = Entities.Parent(
-                    name: alert["proc.pname"], pid: alert.integer("proc.ppid"),
-                    exepath: alert["proc.pexepath"] ?? alert["proc.pexe"], cmdline: alert["proc.pcmdline"])
+                    name: alert[.procPname], pid: alert.integer(.procPpid),
+                    exepath: alert[.procPexepath] ?? alert[.procPexe], cmdline: alert[.procPcmdline])
             }
             process = Entities.Process(
-                name: alert["proc.name"], pid: alert.integer("proc.pid"),
-                exepath: alert["proc.exepath"] ?? alert["proc.exe"], cmdline: alert["proc.cmdline"],
-                cwd: alert["proc.cwd"], parent: parent, ancestors: ancestors)
+                name: alert[.procName], pid: alert.integer(.procPid),
+                exepath: alert[.procExepath] ?? alert[.procExe], cmdline: alert[.procCmdline],
+                cwd: alert[.procCwd], parent: parent, ancestors: ancestors)
         }
         var user: Entities.User?
-        if alert["user.name"] != nil || alert["user.uid"] != nil || alert["user.loginuid"] != nil {
-            let login = alert.integer("user.loginuid")
+        if alert[.userName] != nil || alert[.userUid] != nil || alert[.userLoginuid] != nil {
+            let login = alert.integer(.userLoginuid)
             user = Entities.User(
-                name: alert["user.name"], uid: alert.integer("user.uid"), loginuid: login,
-                loginname: alert["user.loginname"], attribution: attribution(context, loginuid: login))
+                name: alert[.userName], uid: alert.integer(.userUid), loginuid: login,
+                loginname: alert[.userLoginname], attribution: attribution(context, loginuid: login))
         }
         var container: Entities.Container?
         if context.holds("in_container") {
-            var image = alert["container.image.repository"]
-            if let repository = image, let tag = alert["container.image.tag"] { image = "\(repository):\(tag)" }
+            var image = alert[.containerImageRepository]
+            if let repository = image, let tag = alert[.containerImageTag] { image = "\(repository):\(tag)" }
             container = Entities.Container(
-                id: alert["container.id"], name: alert["container.name"], image: image ?? alert["container.image"],
-                privileged: alert["container.privileged"].map { $0 == "true" })
+                id: alert[.containerId], name: alert[.containerName], image: image ?? alert[.containerImage],
+                privileged: alert[.containerPrivileged].map { $0 == "true" })
         }
         var kubernetes: Entities.Kubernetes?
         if context.holds("in_kubernetes") {
-            kubernetes = Entities.Kubernetes(namespace: alert["k8s.ns.name"], pod: alert["k8s.pod.name"])
+            kubernetes = Entities.Kubernetes(namespace: alert[.k8sNsName], pod: alert[.k8sPodName])
         }
         let isHost: Bool? = context.holds("on_host") ? true : context.holds("in_container") ? false : nil
         return Entities(
@@ -327,25 +325,27 @@ package struct Analyzer: Sendable {
 
     private func attribution(_ context: AlertContext, loginuid: Int64?) -> String? {
         guard let loginuid else { return nil }
-        let name = context.alert["user.name"] ?? "the effective user"
+        let name = context.alert[.userName] ?? "the effective user"
         if loginuid < 0 || loginuid == 4_294_967_295 {
             return
                 "No login session is behind this process (login uid unset): it was started by a service, a container runtime or `kubectl exec`, not by someone who logged in to the host."
         }
-        if let uid = context.alert.integer("user.uid"), uid == loginuid {
+        if let uid = context.alert.integer(.userUid), uid == loginuid {
             return "The process runs as the same account that logged in (uid \(loginuid))."
         }
         return
             "Login uid \(loginuid) is the account that logged in (audit login uid); it then acted as \(name), for example through sudo or su. Attribute the action to uid \(loginuid)."
     }
 
+    /// The principal fields of the non-syscall sources, with the kind of actor and the field of its address.
+    private static let actorFields: [(field: KnownField, kind: String, ip: KnownField?)] = [
+        (.kaUserName, "kubernetes_user", nil), (.ctUser, "aws_identity", .ctSrcip),
+        (.gcpUser, "gcp_principal", .gcpCallerIP), (.githubUser, "github_user", nil),
+        (.oktaActorName, "okta_user", .oktaClientIp),
+    ]
+
     private func actor(_ alert: Alert) -> Entities.Actor? {
-        let candidates: [(field: String, kind: String, ip: String?)] = [
-            ("ka.user.name", "kubernetes_user", nil), ("ct.user", "aws_identity", "ct.srcip"),
-            ("gcp.user", "gcp_principal", "gcp.callerIP"), ("github.user", "github_user", nil),
-            ("okta.actor.name", "okta_user", "okta.client.ip"),
-        ]
-        for candidate in candidates {
+        for candidate in Self.actorFields {
             guard let name = alert[candidate.field] else { continue }
             return Entities.Actor(name: name, kind: candidate.kind, sourceIP: candidate.ip.flatMap { alert[$0] })
         }
@@ -355,96 +355,40 @@ package struct Analyzer: Sendable {
     // MARK: - Investigation and mitigation
 
     private func investigation<Sink: ReportSink & ~Copyable>(
-        _ context: AlertContext, playbook: Playbook?, into sink: inout Sink, scratch: inout [UInt8],
-        skipped: inout [String]
+        _ context: AlertContext, playbook: Playbook?, into sink: inout Sink, skipped: inout [String]
     ) {
         guard let playbook else {
             steps(
-                GenericContent.steps(for: context, snippets: knowledge.snippets), context, into: &sink,
-                scratch: &scratch, skipped: &skipped)
+                GenericContent.steps(for: context, snippets: knowledge.snippets), context, sink: &sink,
+                skipped: &skipped)
             return
         }
-        steps(playbook.investigation, context, into: &sink, scratch: &scratch, skipped: &skipped)
+        steps(playbook.investigation, context, sink: &sink, skipped: &skipped)
         // When the alert lacks the values most playbook steps need, generic steps that do apply fill in.
         if sink.stepCount < 3 {
             steps(
-                GenericContent.steps(for: context, snippets: knowledge.snippets), context, into: &sink,
-                scratch: &scratch, skipped: &skipped)
+                GenericContent.steps(for: context, snippets: knowledge.snippets), context, sink: &sink,
+                skipped: &skipped)
         }
     }
 
-    /// Takes the steps that apply to this alert; a step whose values the alert lacks is counted in `skipped`.
+    /// Offers the steps that apply to this alert; a step whose values the alert lacks is counted in `skipped`.
     /// (Indexes the array rather than iterating copies: each step holds a dozen references.)
     private func steps<Sink: ReportSink & ~Copyable>(
-        _ steps: [InvestigationStep], _ context: AlertContext, into sink: inout Sink, scratch: inout [UInt8],
-        skipped: inout [String]
+        _ steps: [InvestigationStep], _ context: AlertContext, sink: inout Sink, skipped: inout [String]
     ) {
         for index in steps.indices where GenericContent.applies(steps[index], to: context) {
-            scratch.removeAll(keepingCapacity: true)
-            guard steps[index].command.fill(style: .shell, from: context, into: &scratch) else {
-                skipped.append(steps[index].command.firstMissing(from: context) ?? "?")
-                continue
-            }
-            scratch.withUnsafeBufferPointer { command in
-                guard !sink.hasStep(command: command) else { return }
-                sink.step(
-                    title: steps[index].title, command: command, lookFor: steps[index].lookFor,
-                    reference: steps[index].reference)
-            }
+            if case .missing(let name) = sink.step(steps[index], context: context) { skipped.append(name) }
         }
     }
 
     private func mitigations<Sink: ReportSink & ~Copyable>(
-        _ context: AlertContext, playbook: Playbook?, into sink: inout Sink, scratch: inout [UInt8],
-        skipped: inout [String]
+        _ context: AlertContext, playbook: Playbook?, into sink: inout Sink, skipped: inout [String]
     ) {
         let list = playbook?.mitigations ?? GenericContent.mitigations(for: context, snippets: knowledge.snippets)
-        // Where each filled command ends in `scratch`; then the config and the undo, or -1 when there is none.
-        var ends: [Int] = []
         // Container-only advice does not apply on the host, and host-only advice not in a container.
-        outer: for index in list.indices where GenericContent.applies(list[index], to: context) {
-            scratch.removeAll(keepingCapacity: true)
-            ends.removeAll(keepingCapacity: true)
-            for command in list[index].commands {
-                guard command.fill(style: .shell, from: context, into: &scratch) else {
-                    skipped.append(command.firstMissing(from: context) ?? "?")
-                    continue outer
-                }
-                ends.append(scratch.count)
-            }
-            let commandCount = ends.count
-            if let snippet = list[index].config {
-                guard snippet.text.fill(style: .yaml, from: context, into: &scratch) else {
-                    skipped.append(snippet.text.firstMissing(from: context) ?? "?")
-                    continue
-                }
-            }
-            let configEnd = scratch.count
-            if let template = list[index].undo {
-                guard template.fill(style: .shell, from: context, into: &scratch) else {
-                    skipped.append(template.firstMissing(from: context) ?? "?")
-                    continue
-                }
-            }
-            let undoEnd = scratch.count
-            let commandsEnd = ends.last ?? 0
-            scratch.withUnsafeBufferPointer { bytes in
-                sink.beginMitigation(
-                    title: list[index].title, kind: list[index].kind.rawValue,
-                    isDisruptive: list[index].isDisruptive)
-                var start = 0
-                for end in ends.prefix(commandCount) {
-                    sink.command(UnsafeBufferPointer(rebasing: bytes[start..<end]))
-                    start = end
-                }
-                sink.endCommands()
-                sink.config(
-                    language: list[index].config?.language ?? "",
-                    text: list[index].config == nil
-                        ? nil : UnsafeBufferPointer(rebasing: bytes[commandsEnd..<configEnd]))
-                sink.undo(list[index].undo == nil ? nil : UnsafeBufferPointer(rebasing: bytes[configEnd..<undoEnd]))
-                sink.endMitigation(reach: list[index].reach, reference: list[index].reference)
-            }
+        for index in list.indices where GenericContent.applies(list[index], to: context) {
+            if case .missing(let name) = sink.mitigation(list[index], context: context) { skipped.append(name) }
         }
     }
 
@@ -452,60 +396,133 @@ package struct Analyzer: Sendable {
 
     private func summarize(_ context: AlertContext, verdict: Verdict) -> String {
         let alert = context.alert
-        var parts: [String] = []
-        let priority = alert.priority.map { " (\($0.rawValue))" } ?? ""
-        var place = ""
-        if context.holds("on_host") {
-            place = " on host \(alert.hostname ?? "(unknown host)"), outside any container"
-        } else if context.holds("in_container") {
-            let name = alert["container.name"] ?? alert["container.id"] ?? "unknown"
-            place = " in container \(name)"
-            if let image = alert["container.image.repository"] { place += " (image \(image))" }
-            if let ns = alert["k8s.ns.name"], let pod = alert["k8s.pod.name"] { place += ", pod \(ns)/\(pod)" }
-            if let host = alert.hostname { place += " on \(host)" }
-        } else if let host = alert.hostname {
-            place = " on \(host)"
+        var text = TextBuilder(capacity: 512)
+        text += "Falco rule \""
+        text += alert.rule
+        text += "\""
+        if let priority = alert.priority {
+            text += " ("
+            text += priority.rawValue
+            text += ")"
         }
-        parts.append("Falco rule \"\(alert.rule)\"\(priority) fired\(place).")
-        if let name = alert["proc.name"] ?? alert["proc.exepath"] {
-            var sentence = "Process \(name)"
-            if let cmdline = alert["proc.cmdline"], cmdline != name {
-                sentence += " (command line: \(cmdline.prefix(200)))"
+        text += " fired"
+        if context.holds("on_host") {
+            text += " on host "
+            text += alert.hostname ?? "(unknown host)"
+            text += ", outside any container"
+        } else if context.holds("in_container") {
+            text += " in container "
+            text += alert[.containerName] ?? alert[.containerId] ?? "unknown"
+            if let image = alert[.containerImageRepository] {
+                text += " (image "
+                text += image
+                text += ")"
             }
-            if let parent = alert["proc.pname"] { sentence += ", child of \(parent)," }
-            if let user = alert["user.name"] {
-                sentence += " ran as \(user)"
-                if let login = context.loginUID, alert["user.uid"] != login {
-                    sentence += " on behalf of login uid \(login)"
+            if let ns = alert[.k8sNsName], let pod = alert[.k8sPodName] {
+                text += ", pod "
+                text += ns
+                text += "/"
+                text += pod
+            }
+            if let host = alert.hostname {
+                text += " on "
+                text += host
+            }
+        } else if let host = alert.hostname {
+            text += " on "
+            text += host
+        }
+        text += "."
+        if let name = alert[.procName] ?? alert[.procExepath] {
+            text += " Process "
+            text += name
+            if let cmdline = alert[.procCmdline], cmdline != name {
+                text += " (command line: "
+                text.add(cmdline, maxCharacters: 200)
+                text += ")"
+            }
+            if let parent = alert[.procPname] {
+                text += ", child of "
+                text += parent
+                text += ","
+            }
+            if let user = alert[.userName] {
+                text += " ran as "
+                text += user
+                if let login = context.loginUID, alert[.userUid] != login {
+                    text += " on behalf of login uid "
+                    text += login
                 }
             }
-            sentence += targetPhrase(context.target)
-            parts.append(sentence + ".")
+            addTargetPhrase(context.target, to: &text)
+            text += "."
         } else if let actor = actor(alert) {
-            var sentence = "\(actor.name)"
-            if let ip = actor.sourceIP { sentence += " (from \(ip))" }
-            if let verb = alert["ka.verb"] { sentence += " made a \(verb) request" } else { sentence += " acted" }
-            sentence += targetPhrase(context.target)
-            if let code = alert["ka.response.code"] { sentence += ", answered \(code)" }
-            parts.append(sentence + ".")
+            text += " "
+            text += actor.name
+            if let ip = actor.sourceIP {
+                text += " (from "
+                text += ip
+                text += ")"
+            }
+            if let verb = alert[.kaVerb] {
+                text += " made a "
+                text += verb
+                text += " request"
+            } else {
+                text += " acted"
+            }
+            addTargetPhrase(context.target, to: &text)
+            if let code = alert[.kaResponseCode] {
+                text += ", answered "
+                text += code
+            }
+            text += "."
         }
-        let label = verdict.assessment.label
-        parts.append("Assessment: \(label), risk \(verdict.riskScore)/100 (\(verdict.severity.rawValue)).")
-        return parts.joined(separator: " ")
+        text += " Assessment: "
+        text += verdict.assessment.label
+        text += ", risk "
+        text.add(verdict.riskScore)
+        text += "/100 ("
+        text += verdict.severity.rawValue
+        text += ")."
+        return text.string
     }
 
-    private func targetPhrase(_ target: Target) -> String {
+    private func addTargetPhrase(_ target: Target, to text: inout TextBuilder) {
         switch target.kind {
-        case .process: return target.pid.map { ", targeting process \($0)" } ?? ""
-        case .file: return target.path.map { ", on file \($0.prefix(200))" } ?? ""
+        case .process:
+            if let pid = target.pid {
+                text += ", targeting process "
+                text.add(pid)
+            }
+        case .file:
+            if let path = target.path {
+                text += ", on file "
+                text.add(path, maxCharacters: 200)
+            }
         case .network:
-            guard let ip = target.ip else { return "" }
-            return ", connecting to \(ip)\(target.port.map { ":\($0)" } ?? "")"
+            guard let ip = target.ip else { return }
+            text += ", connecting to "
+            text += ip
+            if let port = target.port {
+                text += ":"
+                text += port
+            }
         case .k8sObject:
-            let object = [target.resource, target.namespace, target.name].compactMap { $0 }.joined(separator: " ")
-            return object.isEmpty ? "" : " on \(object)"
-        case .cloudResource: return target.name.map { " on \($0.prefix(200))" } ?? ""
-        case .none: return ""
+            var first = true
+            for part in [target.resource, target.namespace, target.name] {
+                guard let part else { continue }
+                text += first ? " on " : " "
+                text += part
+                first = false
+            }
+        case .cloudResource:
+            if let name = target.name {
+                text += " on "
+                text.add(name, maxCharacters: 200)
+            }
+        case .none:
+            break
         }
     }
 
@@ -517,7 +534,7 @@ package struct Analyzer: Sendable {
         var list = playbook?.recommendations ?? []
         let alert = context.alert
         // The generic append_output advice, unless the playbook already gives its own.
-        if alert.source == "syscall", alert["proc.pid"] == nil,
+        if alert.source == "syscall", alert[.procPid] == nil,
             !list.contains(where: { $0.string.containsBytes("append_output") })
         {
             list.append(Self.appendOutputAdvice)

@@ -329,10 +329,10 @@ extension StormSummary {
     /// Counts one more alert of the storm and widens its pods, containers, hosts and time span.
     mutating func add(_ alert: Alert, time: EventTime?) {
         count += 1
-        if let ns = alert["k8s.ns.name"], let pod = alert["k8s.pod.name"], pods.count < 1000 {
+        if let ns = alert[.k8sNsName], let pod = alert[.k8sPodName], pods.count < 1000 {
             pods.insert("\(ns)/\(pod)")
         }
-        if let container = alert["container.id"], container != "host", containers.count < 1000 {
+        if let container = alert[.containerId], container != "host", containers.count < 1000 {
             containers.insert(container)
         }
         if let host = alert.hostname, hosts.count < 1000 { hosts.insert(host) }

@@ -31,7 +31,7 @@ package struct ExceptionBuilder: Sendable {
         // alone admits every image deployed there), on the host to the host, unless the playbook chose a place.
         if alert.source == "syscall" {
             let chosenFields = Set(chosen.map(\.field))
-            if context.holds("in_container"), let repository = alert["container.image.repository"],
+            if context.holds("in_container"), let repository = alert[.containerImageRepository],
                 !chosenFields.contains("container.image.repository")
             {
                 chosen.append(("container.image.repository", "=", repository))

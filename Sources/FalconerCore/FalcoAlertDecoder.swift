@@ -60,7 +60,7 @@ package struct FalcoAlertDecoder: Sendable {
         alert.uuid = uuid
         alert.unknownFields = unknown
         alert.output = output
-        alert.hostname = hostname ?? fields["evt.hostname"]?.text
+        alert.hostname = hostname ?? fields[.evtHostname]?.text
         if let priorityText {
             alert.priority = Priority(parsing: priorityText)
             if alert.priority == nil { alert.notes.append("unknown priority '\(priorityText.prefix(40))' ignored") }
@@ -167,11 +167,11 @@ package struct FalcoAlertDecoder: Sendable {
         }
         var time: EventTime?
         if let timeText { time = RFC3339.parse(timeText) }
-        if time == nil, let value = fields["evt.time"] { time = Self.eventTime(value) }
+        if time == nil, let value = fields[.evtTime] { time = Self.eventTime(value) }
         // A drop alert is a caveat by definition; a metrics snapshot only when a drop counter is above zero.
         let isCaveat = kind == .syscallEventDrop || positive
         return Telemetry(
-            kind: kind, rule: rule, hostname: hostname ?? fields["evt.hostname"]?.text, timeText: timeText, time: time,
+            kind: kind, rule: rule, hostname: hostname ?? fields[.evtHostname]?.text, timeText: timeText, time: time,
             counters: counters, isCaveat: isCaveat, origin: origin)
     }
 

@@ -13,6 +13,11 @@ package struct FieldTable: Sendable, Sequence {
     }
 
     private var entries: [Entry] = []
+    /// Entry index + 1 of each `KnownField` the alert carries (0 = absent), one byte each to keep alerts small.
+    private var known = InlineArray<160, UInt8>(repeating: 0)
+    /// Set when an entry's index was too large for a slot (an alert with 255 fields or more): known fields are then
+    /// also looked up by name.
+    private var knownOverflow = false
     /// Entry index + 1 per slot (0 = empty); built only once the table outgrows a scan. Its count is a power of two.
     private var slots: [Int32] = []
     private static let indexThreshold = 24
@@ -34,6 +39,13 @@ package struct FieldTable: Sendable, Sequence {
 
     package mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
 
+    /// The value of a known field: one array read.
+    package subscript(field: KnownField) -> FieldValue? {
+        let slot = Int(known[field.index])
+        if slot != 0 { return entries[slot - 1].value }
+        return knownOverflow ? index(of: field.name, hash: Self.hash(field.name)).map { entries[$0].value } : nil
+    }
+
     package subscript(name: String) -> FieldValue? {
         get { index(of: name, hash: Self.hash(name)).map { entries[$0].value } }
         set {
@@ -53,7 +65,17 @@ package struct FieldTable: Sendable, Sequence {
             entries[index].value = value
             return false
         }
-        entries.append(Entry(name: name, value: value, hash: hash))
+        if let field = KnownField.lookup(name, hash: hash) {
+            // The literal name: never allocated, never reference-counted.
+            entries.append(Entry(name: field.name, value: value, hash: hash))
+            if entries.count < Int(UInt8.max) {
+                known[field.index] = UInt8(entries.count)
+            } else {
+                knownOverflow = true
+            }
+        } else {
+            entries.append(Entry(name: name, value: value, hash: hash))
+        }
         if entries.count > Self.indexThreshold {
             if slots.count < entries.count * 2 {
                 rebuildIndex()
@@ -67,6 +89,11 @@ package struct FieldTable: Sendable, Sequence {
     private mutating func remove(_ name: String) {
         guard let index = index(of: name, hash: Self.hash(name)) else { return }
         entries.remove(at: index)
+        known = InlineArray(repeating: 0)
+        for position in entries.indices {
+            guard let field = KnownField.lookup(entries[position].name, hash: entries[position].hash) else { continue }
+            if position + 1 < Int(UInt8.max) { known[field.index] = UInt8(position + 1) } else { knownOverflow = true }
+        }
         slots = []
         if entries.count > Self.indexThreshold { rebuildIndex() }
     }

@@ -67,11 +67,11 @@ enum GenericSignals {
         GenericSignal(
             id: "service_parent", basis: ["proc.pname", "parent_is_shell"],
             weight: { context in
-                guard let parent = context.alert["proc.pname"], servicePrograms.contains(parent) else { return nil }
+                guard let parent = context.alert[.procPname], servicePrograms.contains(parent) else { return nil }
                 return 15
             },
             detail: { context in
-                "The parent is \(context.alert["proc.pname"] ?? "a service"), a network-facing service; a service spawning this is a classic sign of exploitation."
+                "The parent is \(context.alert[.procPname] ?? "a service"), a network-facing service; a service spawning this is a classic sign of exploitation."
             }),
         GenericSignal(
             id: "exe_not_from_image", basis: ["exe_writable", "evt.arg.flags"],
@@ -93,7 +93,7 @@ enum GenericSignals {
             id: "missing_metadata", basis: [],
             weight: { context in
                 let alert = context.alert
-                if context.holds("in_container") && alert["container.image.repository"] == nil { return 3 }
+                if context.holds("in_container") && alert[.containerImageRepository] == nil { return 3 }
                 return alert.unknownFields.count >= 3 ? 3 : nil
             },
             detail: { _ in
@@ -101,22 +101,22 @@ enum GenericSignals {
             }),
         GenericSignal(
             id: "anonymous_user", basis: ["ka.user.name"],
-            weight: { $0.alert["ka.user.name"] == "system:anonymous" ? 15 : nil },
+            weight: { $0.alert[.kaUserName] == "system:anonymous" ? 15 : nil },
             detail: { _ in "The request was made without credentials (system:anonymous)." }),
         GenericSignal(
             id: "request_denied", basis: ["ka.response.code"],
             weight: { context in
-                guard let code = context.alert["ka.response.code"], code.hasPrefix("4") else { return nil }
+                guard let code = context.alert[.kaResponseCode], code.hasPrefix("4") else { return nil }
                 return -10
             },
             detail: { context in
-                "The API server refused the request (HTTP \(context.alert["ka.response.code"] ?? "4xx")), so the attempt failed."
+                "The API server refused the request (HTTP \(context.alert[.kaResponseCode] ?? "4xx")), so the attempt failed."
             }),
         GenericSignal(
             id: "cloud_call_failed", basis: ["ct.error"],
-            weight: { $0.alert["ct.error"] != nil ? -5 : nil },
+            weight: { $0.alert[.ctError] != nil ? -5 : nil },
             detail: { context in
-                "The cloud API call failed (\(context.alert["ct.error"]?.prefix(80) ?? "error")), so it had no effect."
+                "The cloud API call failed (\(context.alert[.ctError]?.prefix(80) ?? "error")), so it had no effect."
             }),
     ]
 }

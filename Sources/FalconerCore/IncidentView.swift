@@ -64,15 +64,15 @@ package struct IncidentView: Sendable {
         hosts = collect(alerts.map(\.hostname))
         containers = collect(
             alerts.map { alert in
-                guard let id = alert["container.id"], id != "host" else { return nil }
-                return alert["container.name"].map { "\(id) (\($0))" } ?? id
+                guard let id = alert[.containerId], id != "host" else { return nil }
+                return alert[.containerName].map { "\(id) (\($0))" } ?? id
             })
         images = collect(alerts.map { $0["container.image.repository"] })
         pods = collect(
             alerts.map { alert in
-                if let ns = alert["k8s.ns.name"], let pod = alert["k8s.pod.name"] { return "\(ns)/\(pod)" }
-                if alert["ka.target.resource"] == "pods", let ns = alert["ka.target.namespace"],
-                    let name = alert["ka.target.name"]
+                if let ns = alert[.k8sNsName], let pod = alert[.k8sPodName] { return "\(ns)/\(pod)" }
+                if alert[.kaTargetResource] == "pods", let ns = alert[.kaTargetNamespace],
+                    let name = alert[.kaTargetName]
                 {
                     return "\(ns)/\(name)"
                 }
@@ -81,7 +81,7 @@ package struct IncidentView: Sendable {
         users = collect(alerts.map { $0["user.name"] })
         loginUIDs = collect(
             alerts.map { alert in
-                guard let login = alert.integer("user.loginuid"), login >= 0, login != 4_294_967_295 else { return nil }
+                guard let login = alert.integer(.userLoginuid), login >= 0, login != 4_294_967_295 else { return nil }
                 return String(login)
             })
         principals = collect(
@@ -112,26 +112,26 @@ package struct IncidentView: Sendable {
         for member in timeline {
             let alert = member.report.alert
             var clause: String
-            if let user = alert["ka.user.name"] {
-                let ns = alert["ka.target.namespace"] ?? ""
-                let name = alert["ka.target.name"] ?? ""
-                switch alert["ka.target.subresource"] {
+            if let user = alert[.kaUserName] {
+                let ns = alert[.kaTargetNamespace] ?? ""
+                let name = alert[.kaTargetName] ?? ""
+                switch alert[.kaTargetSubresource] {
                 case "exec"?:
                     clause = "\(user) exec'd into pod \(ns)/\(name)"
                     if let command = alert["ka.uri.param[command]"] { clause += " (command \(command))" }
                 case "attach"?:
                     clause = "\(user) attached to pod \(ns)/\(name)"
                 default:
-                    let verb = alert["ka.verb"] ?? "acted on"
-                    let object = [alert["ka.target.resource"], ns.isEmpty ? nil : ns, name.isEmpty ? nil : name]
+                    let verb = alert[.kaVerb] ?? "acted on"
+                    let object = [alert[.kaTargetResource], ns.isEmpty ? nil : ns, name.isEmpty ? nil : name]
                         .compactMap { $0 }
                     clause = "\(user) \(verb) \(object.joined(separator: " ")) (\(alert.rule))"
                 }
-            } else if alert.source == "syscall" || alert["proc.name"] != nil {
-                let process = alert["proc.name"] ?? "a process"
+            } else if alert.source == "syscall" || alert[.procName] != nil {
+                let process = alert[.procName] ?? "a process"
                 var place = ""
-                if let container = alert["container.id"], container != "host" {
-                    place = " in container \(alert["container.name"] ?? String(container.prefix(12)))"
+                if let container = alert[.containerId], container != "host" {
+                    place = " in container \(alert[.containerName] ?? String(container.prefix(12)))"
                 } else if let host = alert.hostname {
                     place = " on \(host)"
                 }

@@ -23,32 +23,8 @@ package struct JSONReportRenderer: Sendable {
         writer.head(
             alert: report.alert, summary: report.summary, description: report.ruleDescription,
             verdict: report.verdict, entities: report.entities, attack: report.attack, benign: report.benign)
-        for step in report.investigation {
-            var command = step.command
-            command.withUTF8 {
-                writer.step(title: step.title, command: $0, lookFor: step.lookFor, reference: step.reference)
-            }
-        }
-        for mitigation in report.mitigations {
-            writer.beginMitigation(
-                title: mitigation.title, kind: mitigation.kind, isDisruptive: mitigation.isDisruptive)
-            for command in mitigation.commands {
-                var command = command
-                command.withUTF8 { writer.command($0) }
-            }
-            writer.endCommands()
-            if var text = mitigation.config?.text, let language = mitigation.config?.language {
-                text.withUTF8 { writer.config(language: language, text: $0) }
-            } else {
-                writer.config(language: "", text: nil)
-            }
-            if var undo = mitigation.undo {
-                undo.withUTF8 { writer.undo($0) }
-            } else {
-                writer.undo(nil)
-            }
-            writer.endMitigation(reach: mitigation.reach, reference: mitigation.reference)
-        }
+        for step in report.investigation { writer.take(step) }
+        for mitigation in report.mitigations { writer.take(mitigation) }
         writer.tail(
             tuning: report.tuning, recommendations: report.recommendations, caveats: report.caveats,
             playbook: report.playbook, playbookVersion: report.playbookVersion,
@@ -248,9 +224,10 @@ package struct JSONReportRenderer: Sendable {
 /// `falconer analyze`, with no `Report` built, and the writer behind `JSONReportRenderer`.
 package struct JSONReportWriter: ReportSink, ~Copyable {
     private var json: JSONWriter
-    /// The commands of the steps taken so far, back to back, and where each ends: the duplicate check.
-    private var commands: [UInt8] = []
-    private var commandEnds: [Int] = []
+    /// Where the commands of the steps taken so far were written: the duplicate check.
+    private var commands: [Range<Int>] = []
+    /// Room for one alert value being quoted.
+    private var scratch: [UInt8] = []
 
     package init(json: consuming JSONWriter) { self.json = json }
 
@@ -299,80 +276,121 @@ package struct JSONReportWriter: ReportSink, ~Copyable {
         json.beginArray()
     }
 
-    package var stepCount: Int { commandEnds.count }
+    package var stepCount: Int { commands.count }
 
-    package func hasStep(command: UnsafeBufferPointer<UInt8>) -> Bool {
-        var start = 0
-        for end in commandEnds {
-            if end - start == command.count,
-                commands.withUnsafeBufferPointer({ stored in
-                    command.indices.allSatisfy { stored[start + $0] == command[$0] }
-                })
-            {
-                return true
+    package mutating func step(_ step: InvestigationStep, context: borrowing AlertContext) -> PartOutcome {
+        guard let template = step.json else {
+            // The general path, for prose that holds a template sentinel.
+            guard let command = step.command.fill(style: .shell, from: context) else {
+                return .missing(step.command.firstMissing(from: context) ?? "?")
             }
-            start = end
+            return take(
+                RenderedStep(title: step.title, command: command, lookFor: step.lookFor, reference: step.reference))
         }
-        return false
+        let mark = json.mark
+        var command = 0..<0
+        if case .missing(let name) = template.write(into: &json, from: context, scratch: &scratch, command: &command) {
+            return .missing(name)
+        }
+        if commands.contains(where: { json.bytesEqual($0, command) }) {
+            json.rollback(to: mark)
+            return .duplicate
+        }
+        commands.append(command)
+        return .taken
     }
 
-    package mutating func step(title: Text, command: UnsafeBufferPointer<UInt8>, lookFor: Text, reference: Text) {
-        commands.append(contentsOf: command)
-        commandEnds.append(commands.count)
+    package mutating func mitigation(_ mitigation: Mitigation, context: borrowing AlertContext) -> PartOutcome {
+        startMitigations()
+        guard let template = mitigation.json else {
+            switch ReportAssembler.fill(mitigation, from: context) {
+            case .success(let rendered): return take(rendered)
+            case .failure(let missing): return .missing(missing.name)
+            }
+        }
+        var unused = 0..<0
+        if case .missing(let name) = template.write(into: &json, from: context, scratch: &scratch, command: &unused) {
+            return .missing(name)
+        }
+        return .taken
+    }
+
+    /// Writes a step whose command is already filled (a `Report` replayed), unless its command was written already.
+    @discardableResult
+    package mutating func take(_ step: RenderedStep) -> PartOutcome {
+        let mark = json.mark
+        var command = 0..<0
+        Self.write(step, to: &json, command: &command)
+        if commands.contains(where: { json.bytesEqual($0, command) }) {
+            json.rollback(to: mark)
+            return .duplicate
+        }
+        commands.append(command)
+        return .taken
+    }
+
+    /// Writes a mitigation whose texts are already filled (a `Report` replayed).
+    @discardableResult
+    package mutating func take(_ mitigation: RenderedMitigation) -> PartOutcome {
+        startMitigations()
+        Self.write(mitigation, to: &json)
+        return .taken
+    }
+
+    /// A step object: the one layout both the pre-rendered templates and replayed reports use.
+    static func write(_ step: RenderedStep, to json: inout JSONWriter) {
+        var command = 0..<0
+        write(step, to: &json, command: &command)
+    }
+
+    /// A step object; `command` is set to where the command's text (inside its quotes) was written.
+    static func write(_ step: RenderedStep, to json: inout JSONWriter, command: inout Range<Int>) {
         json.beginObject()
         json.key("title")
-        json.text(title)
+        json.text(step.title)
         json.key("command")
-        json.string(utf8: command)
+        let start = json.byteCount + 1
+        json.string(step.command)
+        command = start..<(json.byteCount - 1)
         json.key("look_for")
-        json.text(lookFor)
+        json.text(step.lookFor)
         json.key("reference")
-        json.text(reference)
+        json.text(step.reference)
+        json.endObject()
+    }
+
+    /// A mitigation object: the one layout both the pre-rendered templates and replayed reports use.
+    static func write(_ mitigation: RenderedMitigation, to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("title")
+        json.text(mitigation.title)
+        json.key("kind")
+        json.string(mitigation.kind)
+        json.key("disruptive")
+        json.bool(mitigation.isDisruptive)
+        json.key("commands")
+        json.strings(mitigation.commands)
+        json.key("config")
+        if let config = mitigation.config {
+            json.beginObject()
+            json.key("language")
+            json.string(config.language)
+            json.key("text")
+            json.string(config.text)
+            json.endObject()
+        } else {
+            json.null()
+        }
+        json.key("undo")
+        json.string(mitigation.undo)
+        json.key("reach")
+        json.text(mitigation.reach)
+        json.key("reference")
+        json.text(mitigation.reference)
         json.endObject()
     }
 
     private var inMitigations = false
-
-    package mutating func beginMitigation(title: Text, kind: String, isDisruptive: Bool) {
-        startMitigations()
-        json.beginObject()
-        json.key("title")
-        json.text(title)
-        json.key("kind")
-        json.string(kind)
-        json.key("disruptive")
-        json.bool(isDisruptive)
-        json.key("commands")
-        json.beginArray()
-    }
-
-    package mutating func command(_ command: UnsafeBufferPointer<UInt8>) { json.string(utf8: command) }
-
-    package mutating func endCommands() { json.endArray() }
-
-    package mutating func config(language: String, text: UnsafeBufferPointer<UInt8>?) {
-        json.key("config")
-        guard let text else { return json.null() }
-        json.beginObject()
-        json.key("language")
-        json.string(language)
-        json.key("text")
-        json.string(utf8: text)
-        json.endObject()
-    }
-
-    package mutating func undo(_ undo: UnsafeBufferPointer<UInt8>?) {
-        json.key("undo")
-        json.string(utf8: undo)
-    }
-
-    package mutating func endMitigation(reach: Text, reference: Text) {
-        json.key("reach")
-        json.text(reach)
-        json.key("reference")
-        json.text(reference)
-        json.endObject()
-    }
 
     /// Closes the investigation list and opens the mitigations, once.
     private mutating func startMitigations() {

@@ -57,6 +57,40 @@ package struct JSONWriter: ~Copyable {
 
     private mutating func put(_ array: [UInt8]) { array.withUnsafeBufferPointer { put($0) } }
 
+    /// Where the writer is: `rollback(to:)` returns to it, dropping what was written since.
+    package struct Mark {
+        fileprivate let count: Int
+        fileprivate let commas: UInt64
+        fileprivate let depth: Int
+    }
+
+    package var mark: Mark { Mark(count: count, commas: commas, depth: depth) }
+    /// The number of bytes written so far.
+    package var byteCount: Int { count }
+
+    /// Drops everything written since `mark` (within the same or a deeper container).
+    package mutating func rollback(to mark: Mark) {
+        precondition(mark.depth == depth && mark.count <= count, "rollback across containers")
+        count = mark.count
+        commas = mark.commas
+    }
+
+    /// Starts a value whose bytes the caller appends with `appendRaw` (a pre-rendered piece).
+    package mutating func beginRawValue() { separator() }
+
+    /// Appends bytes as they are: pre-rendered JSON, after `beginRawValue`.
+    package mutating func appendRaw(_ bytes: UnsafeBufferPointer<UInt8>) { put(bytes) }
+    package mutating func appendRaw(_ bytes: [UInt8]) { put(bytes) }
+
+    /// True when the bytes written at `lhs` and `rhs` are equal.
+    package func bytesEqual(_ lhs: Range<Int>, _ rhs: Range<Int>) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        for offset in 0..<lhs.count where base[lhs.lowerBound + offset] != base[rhs.lowerBound + offset] {
+            return false
+        }
+        return true
+    }
+
     @inline(__always)
     private mutating func separator() {
         if commas & 1 != 0 { put(UInt8(ascii: ",")) }
@@ -235,6 +269,12 @@ package struct JSONWriter: ~Copyable {
 
     private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
         put(UInt8(ascii: "\""))
+        appendEscapedContent(utf8)
+        put(UInt8(ascii: "\""))
+    }
+
+    /// Appends `utf8` escaped as the inside of a JSON string, without quotes (for pre-rendered string pieces).
+    package mutating func appendEscapedContent(_ utf8: UnsafeBufferPointer<UInt8>) {
         do {
             var runStart = 0
             var index = 0
@@ -290,7 +330,6 @@ package struct JSONWriter: ~Copyable {
             }
             put(UnsafeBufferPointer(rebasing: utf8[runStart..<length]))
         }
-        put(UInt8(ascii: "\""))
     }
 
     /// True when any of the eight bytes in `word` is a control character (< 0x20), `"`, `\\` or 0xE2 (the lead byte

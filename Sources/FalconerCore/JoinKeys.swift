@@ -24,38 +24,38 @@ package enum JoinKeys {
 
     package static func keys(for alert: Alert) -> [Key] {
         var keys: [Key] = []
-        let host = alert.hostname ?? alert["evt.hostname"] ?? "?"
+        let host = alert.hostname ?? alert[.evtHostname] ?? "?"
         func add(
             _ value: String, _ reason: @autoclosure @escaping @Sendable () -> String, lookup: Bool = true,
             register: Bool = true
         ) {
             keys.append(Key(value: value, lookup: lookup, register: register, describe: reason))
         }
-        let container = alert["container.id"]
+        let container = alert[.containerId]
         if let container, container != "host" {
             add("container|\(host)|\(container)", "same container \(container.prefix(12)) on \(host)")
         }
-        if let ns = alert["k8s.ns.name"], let pod = alert["k8s.pod.name"] {
+        if let ns = alert[.k8sNsName], let pod = alert[.k8sPodName] {
             add("pod|\(ns)/\(pod)", "same pod \(ns)/\(pod)")
         }
         // Login sessions on one host.
-        if let sid = alert.integer("proc.sid"), sid > 1 {
+        if let sid = alert.integer(.procSid), sid > 1 {
             add("sid|\(host)|\(sid)", "same session (sid \(sid)) on \(host)")
         }
-        if let group = alert.integer("proc.vpgid"), group > 1 {
+        if let group = alert.integer(.procVpgid), group > 1 {
             add("pgid|\(host)|\(container ?? "")|\(group)", "same process group \(group) on \(host)")
         }
-        if let login = alert.integer("user.loginuid"), login >= 0, login != 4_294_967_295,
-            let tty = alert.integer("proc.tty"), tty != 0
+        if let login = alert.integer(.userLoginuid), login >= 0, login != 4_294_967_295,
+            let tty = alert.integer(.procTty), tty != 0
         {
             add("login|\(host)|\(login)|\(tty)", "same login session (login uid \(login), tty \(tty)) on \(host)")
         }
         // Process lineage on one host (and in one container: pid namespaces repeat small pids).
         let scope = "\(host)|\(container ?? "host")"
-        if let pid = alert.integer("proc.pid"), pid > 1 {
+        if let pid = alert.integer(.procPid), pid > 1 {
             add("pid|\(scope)|\(pid)", "same process (pid \(pid)) on \(host)")
         }
-        if let ppid = alert.integer("proc.ppid"), ppid > 1 {
+        if let ppid = alert.integer(.procPpid), ppid > 1 {
             add("pid|\(scope)|\(ppid)", "child of pid \(ppid) on \(host)")
         }
         for name in Self.ancestorPIDFields {
@@ -63,14 +63,14 @@ package enum JoinKeys {
             add("pid|\(scope)|\(pid)", "descendant of pid \(pid) on \(host)", register: false)
         }
         // Kubernetes audit: the object, the user, and exec/attach into a pod.
-        if let user = alert["ka.user.name"], !sharedUsers.contains(user) {
+        if let user = alert[.kaUserName], !sharedUsers.contains(user) {
             add("k8suser|\(user)", "same Kubernetes user \(user)")
         }
-        if let name = alert["ka.target.name"] {
-            let ns = alert["ka.target.namespace"] ?? ""
-            let resource = alert["ka.target.resource"] ?? ""
+        if let name = alert[.kaTargetName] {
+            let ns = alert[.kaTargetNamespace] ?? ""
+            let resource = alert[.kaTargetResource] ?? ""
             add("k8sobj|\(resource)|\(ns)|\(name)", "same Kubernetes object \(resource) \(ns)/\(name)")
-            if resource == "pods", !ns.isEmpty, let sub = alert["ka.target.subresource"],
+            if resource == "pods", !ns.isEmpty, let sub = alert[.kaTargetSubresource],
                 sub == "exec" || sub == "attach"
             {
                 add("pod|\(ns)/\(name)", "\(sub) into pod \(ns)/\(name)")
@@ -109,14 +109,14 @@ package enum Fingerprint {
     /// The workload an alert belongs to: namespace and image repository in a container, else the host; for audit
     /// and cloud rules the principal.
     package static func workload(of alert: Alert) -> String {
-        if let user = alert["ka.user.name"] ?? alert["ct.user"] ?? alert["gcp.user"] ?? alert["github.user"]
-            ?? alert["okta.actor.name"]
+        if let user = alert[.kaUserName] ?? alert[.ctUser] ?? alert[.gcpUser] ?? alert[.githubUser]
+            ?? alert[.oktaActorName]
         {
             return user
         }
-        if let container = alert["container.id"], container != "host" {
-            let image = alert["container.image.repository"] ?? alert["container.name"] ?? container
-            if let ns = alert["k8s.ns.name"] { return "\(ns)/\(Self.shortImage(image))" }
+        if let container = alert[.containerId], container != "host" {
+            let image = alert[.containerImageRepository] ?? alert[.containerName] ?? container
+            if let ns = alert[.k8sNsName] { return "\(ns)/\(Self.shortImage(image))" }
             return image
         }
         return "host \(alert.hostname ?? "unknown")"

@@ -94,21 +94,19 @@ package struct KnowledgeLoader {
             }
             switch kind {
             case "investigation":
-                guard let step = node["step"], var decoded = reader.step(step) else {
+                guard let step = node["step"], let decoded = reader.step(step) else {
                     reader.problem(node, "snippet '\(id)' needs a `step`")
                     continue
                 }
-                decoded.snippet = id
-                decoded.condition = reader.optionalCondition(node)
-                knowledge.snippets[id] = .investigation(decoded)
+                knowledge.snippets[id] = .investigation(
+                    decoded.with(snippet: id, condition: reader.optionalCondition(node)))
             case "mitigation":
-                guard let mitigation = node["mitigation"], var decoded = reader.mitigation(mitigation) else {
+                guard let mitigation = node["mitigation"], let decoded = reader.mitigation(mitigation) else {
                     reader.problem(node, "snippet '\(id)' needs a `mitigation`")
                     continue
                 }
-                decoded.snippet = id
-                decoded.condition = reader.optionalCondition(node)
-                knowledge.snippets[id] = .mitigation(decoded)
+                knowledge.snippets[id] = .mitigation(
+                    decoded.with(snippet: id, condition: reader.optionalCondition(node)))
             default:
                 reader.problem(node, "snippet kind must be investigation or mitigation, not '\(kind)'")
             }
@@ -167,12 +165,12 @@ package struct KnowledgeLoader {
         for node in reader.list(root, "investigation") {
             if let use = reader.optionalString(node, "use") {
                 reader.checkUseKeys(node)
-                guard case .investigation(var step) = knowledge.snippets[use] else {
+                guard case .investigation(let step) = knowledge.snippets[use] else {
                     reader.problem(node, "unknown investigation snippet '\(use)'")
                     continue
                 }
-                step.condition = reader.useCondition(node, adding: step.condition)
-                steps.append(step)
+                steps.append(
+                    step.with(snippet: step.snippet, condition: reader.useCondition(node, adding: step.condition)))
             } else if let step = reader.step(node) {
                 steps.append(step)
             }
@@ -181,12 +179,14 @@ package struct KnowledgeLoader {
         for node in reader.list(root, "mitigations") {
             if let use = reader.optionalString(node, "use") {
                 reader.checkUseKeys(node)
-                guard case .mitigation(var mitigation) = knowledge.snippets[use] else {
+                guard case .mitigation(let mitigation) = knowledge.snippets[use] else {
                     reader.problem(node, "unknown mitigation snippet '\(use)'")
                     continue
                 }
-                mitigation.condition = reader.useCondition(node, adding: mitigation.condition)
-                mitigations.append(mitigation)
+                mitigations.append(
+                    mitigation.with(
+                        snippet: mitigation.snippet, condition: reader.useCondition(node, adding: mitigation.condition))
+                )
             } else if let mitigation = reader.mitigation(node) {
                 mitigations.append(mitigation)
             }

@@ -120,32 +120,112 @@ package enum FieldTest: Sendable {
     case less(Double)
 }
 
-/// A read-only investigation step; `command` may hold `{field}` placeholders.
-package struct InvestigationStep: Sendable {
-    package var title: Text
-    package var command: Template
-    package var lookFor: Text
-    package var reference: Text
+/// A read-only investigation step; `command` may hold `{field}` placeholders. Immutable and shared by reference:
+/// every alert reads the playbook's steps, and copying a struct of a dozen references cost a retain for each.
+package final class InvestigationStep: Sendable {
+    package let title: Text
+    package let command: Template
+    package let lookFor: Text
+    package let reference: Text
     /// The shared snippet it came from, if any.
-    package var snippet: String?
+    package let snippet: String?
     /// When set, the step is shown only for alerts where it holds (e.g. `{fact: on_host}`).
-    package var condition: Condition?
+    package let condition: Condition?
+    /// The step's JSON object, pre-rendered (nil in the unlikely case its prose holds a template sentinel).
+    let json: JSONTemplate?
+
+    package init(
+        title: Text, command: Template, lookFor: Text, reference: Text, snippet: String?, condition: Condition?
+    ) {
+        self.title = title
+        self.command = command
+        self.lookFor = lookFor
+        self.reference = reference
+        self.snippet = snippet
+        self.condition = condition
+        var json = JSONWriter(capacity: 1024)
+        JSONReportWriter.write(
+            RenderedStep(title: title, command: JSONTemplate.sentinel(0), lookFor: lookFor, reference: reference),
+            to: &json)
+        self.json = JSONTemplate(rendered: json.bytes, texts: [(command, .shell)], markCommand: true)
+    }
+
+    /// The same step with another snippet id and condition.
+    package func with(snippet: String?, condition: Condition?) -> InvestigationStep {
+        InvestigationStep(
+            title: title, command: command, lookFor: lookFor, reference: reference, snippet: snippet,
+            condition: condition)
+    }
+
+    /// The same step with another command or reference (for tests that break a playbook on purpose).
+    package func with(command: Template? = nil, reference: Text? = nil) -> InvestigationStep {
+        InvestigationStep(
+            title: title, command: command ?? self.command, lookFor: lookFor, reference: reference ?? self.reference,
+            snippet: snippet, condition: condition)
+    }
 }
 
-/// A containment or hardening measure.
-package struct Mitigation: Sendable {
+/// A containment or hardening measure. Immutable and shared by reference, like `InvestigationStep`.
+package final class Mitigation: Sendable {
     package enum Kind: String, Sendable { case containment, hardening }
-    package var title: Text
-    package var kind: Kind
-    package var isDisruptive: Bool
-    package var commands: [Template]
-    package var config: ConfigSnippet?
-    package var undo: Template?
-    package var reach: Text
-    package var reference: Text
-    package var snippet: String?
+    package let title: Text
+    package let kind: Kind
+    package let isDisruptive: Bool
+    package let commands: [Template]
+    package let config: ConfigSnippet?
+    package let undo: Template?
+    package let reach: Text
+    package let reference: Text
+    package let snippet: String?
     /// When set, the mitigation is shown only for alerts where it holds.
-    package var condition: Condition?
+    package let condition: Condition?
+    /// The mitigation's JSON object, pre-rendered (nil in the unlikely case its prose holds a template sentinel).
+    let json: JSONTemplate?
+
+    package init(
+        title: Text, kind: Kind, isDisruptive: Bool, commands: [Template], config: ConfigSnippet?, undo: Template?,
+        reach: Text, reference: Text, snippet: String?, condition: Condition?
+    ) {
+        self.title = title
+        self.kind = kind
+        self.isDisruptive = isDisruptive
+        self.commands = commands
+        self.config = config
+        self.undo = undo
+        self.reach = reach
+        self.reference = reference
+        self.snippet = snippet
+        self.condition = condition
+        // Texts in the order the object holds them: the commands, the config text, the undo command.
+        var texts = commands.map { (template: $0, style: Placeholders.Style.shell) }
+        let configSlot = texts.count
+        if let config { texts.append((config.text, .yaml)) }
+        let undoSlot = texts.count
+        if let undo { texts.append((undo, .shell)) }
+        var json = JSONWriter(capacity: 2048)
+        JSONReportWriter.write(
+            RenderedMitigation(
+                title: title, kind: kind.rawValue, isDisruptive: isDisruptive,
+                commands: commands.indices.map { JSONTemplate.sentinel($0) },
+                config: config.map { RenderedConfig(language: $0.language, text: JSONTemplate.sentinel(configSlot)) },
+                undo: undo == nil ? nil : JSONTemplate.sentinel(undoSlot), reach: reach, reference: reference),
+            to: &json)
+        self.json = JSONTemplate(rendered: json.bytes, texts: texts, markCommand: false)
+    }
+
+    /// The same mitigation with another snippet id and condition.
+    package func with(snippet: String?, condition: Condition?) -> Mitigation {
+        Mitigation(
+            title: title, kind: kind, isDisruptive: isDisruptive, commands: commands, config: config, undo: undo,
+            reach: reach, reference: reference, snippet: snippet, condition: condition)
+    }
+
+    /// The same mitigation without its undo (for tests that break a playbook on purpose).
+    package func withoutUndo() -> Mitigation {
+        Mitigation(
+            title: title, kind: kind, isDisruptive: isDisruptive, commands: commands, config: config, undo: nil,
+            reach: reach, reference: reference, snippet: snippet, condition: condition)
+    }
 }
 
 /// A configuration snippet shown with a mitigation.

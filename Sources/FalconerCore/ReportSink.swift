@@ -1,29 +1,31 @@
 /// Where an analysis goes, part by part, in the order of `falconer.report/v1`: a `Report` for Markdown and incidents
 /// (`ReportAssembler`), or the JSON line itself (`JSONReportWriter`), written as the parts are worked out with no
-/// `Report` in between. Commands arrive as the bytes of the filled template, so the JSON path never makes a String
-/// of them.
+/// `Report` in between. Each sink fills a step's or mitigation's placeholders its own way: the JSON writer straight
+/// into the pre-rendered object (`JSONTemplate`), the assembler into Strings.
 ///
-/// The calls come in this order: `head`, `step` (any number), `beginMitigation` / `command` (any number) /
-/// `endCommands` / `config` / `undo` / `endMitigation` for each mitigation, then `tail`.
+/// The calls come in this order: `head`, `step` (any number), `mitigation` (any number), `tail`.
 package protocol ReportSink: ~Copyable {
     mutating func head(
         alert: Alert, summary: String, description: Text?, verdict: Verdict, entities: Entities,
         attack: [AttackMapping], benign: [Text])
     /// How many steps were taken so far.
     var stepCount: Int { get }
-    /// True when a step with exactly this command was already taken.
-    func hasStep(command: UnsafeBufferPointer<UInt8>) -> Bool
-    mutating func step(title: Text, command: UnsafeBufferPointer<UInt8>, lookFor: Text, reference: Text)
-    mutating func beginMitigation(title: Text, kind: String, isDisruptive: Bool)
-    mutating func command(_ command: UnsafeBufferPointer<UInt8>)
-    mutating func endCommands()
-    /// The mitigation's configuration snippet, or nil for none.
-    mutating func config(language: String, text: UnsafeBufferPointer<UInt8>?)
-    mutating func undo(_ undo: UnsafeBufferPointer<UInt8>?)
-    mutating func endMitigation(reach: Text, reference: Text)
+    /// Takes the step with its placeholders filled from `context`, unless its command repeats one already taken.
+    mutating func step(_ step: InvestigationStep, context: borrowing AlertContext) -> PartOutcome
+    /// Takes the mitigation with its placeholders filled from `context`.
+    mutating func mitigation(_ mitigation: Mitigation, context: borrowing AlertContext) -> PartOutcome
     mutating func tail(
         tuning: TuningAdvice, recommendations: [Text], caveats: [String], playbook: String?, playbookVersion: Int?,
         knowledgeVersion: String)
+}
+
+/// What became of a step or mitigation offered to a sink.
+package enum PartOutcome: Equatable {
+    case taken
+    /// A step whose command is already in the report.
+    case duplicate
+    /// The alert has no value for this placeholder, so the part was left out.
+    case missing(String)
 }
 
 /// Collects the parts into a `Report`.
@@ -37,7 +39,6 @@ package struct ReportAssembler: ReportSink {
     private var benign: [Text] = []
     private var steps: [RenderedStep] = []
     private var mitigations: [RenderedMitigation] = []
-    private var pending: RenderedMitigation?
     /// The finished report, after `tail`.
     package private(set) var report: Report?
 
@@ -58,44 +59,61 @@ package struct ReportAssembler: ReportSink {
 
     package var stepCount: Int { steps.count }
 
-    package func hasStep(command: UnsafeBufferPointer<UInt8>) -> Bool {
-        let text = String(decoding: command, as: UTF8.self)
-        return steps.contains { $0.command == text }
-    }
-
-    package mutating func step(title: Text, command: UnsafeBufferPointer<UInt8>, lookFor: Text, reference: Text) {
+    package mutating func step(_ step: InvestigationStep, context: borrowing AlertContext) -> PartOutcome {
+        guard let command = step.command.fill(style: .shell, from: context) else {
+            return .missing(step.command.firstMissing(from: context) ?? "?")
+        }
+        guard !steps.contains(where: { $0.command == command }) else { return .duplicate }
         steps.append(
-            RenderedStep(
-                title: title, command: String(decoding: command, as: UTF8.self), lookFor: lookFor,
-                reference: reference))
+            RenderedStep(title: step.title, command: command, lookFor: step.lookFor, reference: step.reference))
+        return .taken
     }
 
-    package mutating func beginMitigation(title: Text, kind: String, isDisruptive: Bool) {
-        pending = RenderedMitigation(
-            title: title, kind: kind, isDisruptive: isDisruptive, commands: [], config: nil, undo: nil, reach: "",
-            reference: "")
+    package mutating func mitigation(_ mitigation: Mitigation, context: borrowing AlertContext) -> PartOutcome {
+        switch Self.fill(mitigation, from: context) {
+        case .success(let rendered):
+            mitigations.append(rendered)
+            return .taken
+        case .failure(let missing):
+            return .missing(missing.name)
+        }
     }
 
-    package mutating func command(_ command: UnsafeBufferPointer<UInt8>) {
-        pending?.commands.append(String(decoding: command, as: UTF8.self))
+    /// A placeholder without a value.
+    package struct Missing: Error {
+        package let name: String
     }
 
-    package mutating func endCommands() {}
-
-    package mutating func config(language: String, text: UnsafeBufferPointer<UInt8>?) {
-        pending?.config = text.map { RenderedConfig(language: language, text: String(decoding: $0, as: UTF8.self)) }
-    }
-
-    package mutating func undo(_ undo: UnsafeBufferPointer<UInt8>?) {
-        pending?.undo = undo.map { String(decoding: $0, as: UTF8.self) }
-    }
-
-    package mutating func endMitigation(reach: Text, reference: Text) {
-        guard var mitigation = pending else { return }
-        mitigation.reach = reach
-        mitigation.reference = reference
-        mitigations.append(mitigation)
-        pending = nil
+    /// The mitigation with every command, config and undo filled; the first placeholder without a value otherwise.
+    package static func fill(_ mitigation: Mitigation, from context: borrowing AlertContext) -> Result<
+        RenderedMitigation, Missing
+    > {
+        var commands: [String] = []
+        for command in mitigation.commands {
+            guard let filled = command.fill(style: .shell, from: context) else {
+                return .failure(Missing(name: command.firstMissing(from: context) ?? "?"))
+            }
+            commands.append(filled)
+        }
+        var config: RenderedConfig?
+        if let snippet = mitigation.config {
+            guard let text = snippet.text.fill(style: .yaml, from: context) else {
+                return .failure(Missing(name: snippet.text.firstMissing(from: context) ?? "?"))
+            }
+            config = RenderedConfig(language: snippet.language, text: text)
+        }
+        var undo: String?
+        if let template = mitigation.undo {
+            guard let text = template.fill(style: .shell, from: context) else {
+                return .failure(Missing(name: template.firstMissing(from: context) ?? "?"))
+            }
+            undo = text
+        }
+        return .success(
+            RenderedMitigation(
+                title: mitigation.title, kind: mitigation.kind.rawValue, isDisruptive: mitigation.isDisruptive,
+                commands: commands, config: config, undo: undo, reach: mitigation.reach,
+                reference: mitigation.reference))
     }
 
     package mutating func tail(

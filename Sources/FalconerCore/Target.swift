@@ -21,25 +21,29 @@ package struct Target: Sendable, Equatable {
         var target = Target(kind: kind)
         switch kind {
         case .process:
-            if let pid = alert.integer("evt.arg.pid") ?? alert.integer("evt.rawarg.pid") {
+            if let pid = alert.integer(.evtArgPid) ?? alert.integer(.evtRawargPid) {
                 target.pid = pid
                 target.source = "evt.arg.pid"
-            } else if let cmdline = alert["proc.cmdline"], let pid = tracedPID(inCommandLine: cmdline) {
+            } else if let cmdline = alert[.procCmdline], let pid = tracedPID(inCommandLine: cmdline) {
                 target.pid = pid
                 target.source = "parsed from proc.cmdline"
             }
         case .file:
-            let names = [spec?.field].compactMap { $0 } + fileFields
-            for name in names {
-                guard let value = alert[name], !value.containsBytes("->") else { continue }
+            if let name = spec?.field, let value = alert[name], !value.containsBytes("->") {
                 target.path = value
                 target.source = name
-                break
+            } else {
+                for field in fileFields {
+                    guard let value = alert[field], !value.containsBytes("->") else { continue }
+                    target.path = value
+                    target.source = field.name
+                    break
+                }
             }
         case .network:
-            if let ip = alert["fd.rip"] {
+            if let ip = alert[.fdRip] {
                 target.ip = ip
-                target.port = alert["fd.rport"]
+                target.port = alert[.fdRport]
                 target.source = "fd.rip"
             } else if let name = alert[spec?.field ?? "fd.name"],
                 let peer = remoteEnd(ofConnection: name, inbound: isInbound(alert))
@@ -47,29 +51,34 @@ package struct Target: Sendable, Equatable {
                 target.ip = peer.ip
                 target.port = peer.port
                 target.source = "parsed from \(spec?.field ?? "fd.name")"
-            } else if isInbound(alert), let ip = alert["fd.cip"] {
+            } else if isInbound(alert), let ip = alert[.fdCip] {
                 target.ip = ip
-                target.port = alert["fd.cport"]
+                target.port = alert[.fdCport]
                 target.source = "fd.cip"
-            } else if !isInbound(alert), let ip = alert["fd.sip"] {
+            } else if !isInbound(alert), let ip = alert[.fdSip] {
                 target.ip = ip
-                target.port = alert["fd.sport"]
+                target.port = alert[.fdSport]
                 target.source = "fd.sip"
             }
         case .k8sObject:
-            target.resource = alert["ka.target.resource"]
-            target.namespace = alert["ka.target.namespace"]
-            target.name = alert["ka.target.name"] ?? alert["ka.resp.name"]
-            if let sub = alert["ka.target.subresource"], let resource = target.resource {
+            target.resource = alert[.kaTargetResource]
+            target.namespace = alert[.kaTargetNamespace]
+            target.name = alert[.kaTargetName] ?? alert[.kaRespName]
+            if let sub = alert[.kaTargetSubresource], let resource = target.resource {
                 target.resource = "\(resource)/\(sub)"
             }
             target.source = "ka.target.*"
         case .cloudResource:
-            for name in [spec?.field].compactMap({ $0 }) + cloudFields {
-                guard let value = alert[name] else { continue }
+            if let name = spec?.field, let value = alert[name] {
                 target.name = value
                 target.source = name
-                break
+            } else {
+                for field in cloudFields {
+                    guard let value = alert[field] else { continue }
+                    target.name = value
+                    target.source = field.name
+                    break
+                }
             }
         case .none:
             break
@@ -77,27 +86,26 @@ package struct Target: Sendable, Equatable {
         return target
     }
 
-    private static let fileFields = [
-        "fd.name", "evt.arg.path", "evt.arg.filename", "evt.arg.name", "evt.arg.pathname", "evt.arg.newpath",
-        "evt.arg.target", "fs.path.name",
+    private static let fileFields: [KnownField] = [
+        .fdName, .evtArgPath, .evtArgFilename, .evtArgName, .evtArgPathname, .evtArgNewpath, .evtArgTarget,
+        .fsPathName,
     ]
-    private static let cloudFields = [
-        "s3.bucket", "ct.request.name", "ct.request.username", "ct.request.functionname", "ct.request.groupname",
-        "ct.request.cluster", "gcp.storage.bucket", "gcp.cloudsql.databaseId", "gcp.cloudfunctions.function",
-        "github.repo.name", "github.repo", "okta.target.user.name", "okta.target.app.alternateid",
-        "okta.target.group.name", "gcp.resourceName",
+    private static let cloudFields: [KnownField] = [
+        .s3Bucket, .ctRequestName, .ctRequestUsername, .ctRequestFunctionname, .ctRequestGroupname,
+        .ctRequestCluster, .gcpStorageBucket, .gcpCloudsqlDatabaseId, .gcpCloudfunctionsFunction, .githubRepoName,
+        .githubRepo, .oktaTargetUserName, .oktaTargetAppAlternateid, .oktaTargetGroupName, .gcpResourceName,
     ]
 
     private static func guessKind(_ alert: Alert) -> TargetKind {
         switch alert.source {
         case "k8s_audit":
-            return alert["ka.target.resource"] != nil || alert["ka.target.name"] != nil ? .k8sObject : .none
+            return alert[.kaTargetResource] != nil || alert[.kaTargetName] != nil ? .k8sObject : .none
         case "aws_cloudtrail", "gcp_auditlog", "github", "okta": return .cloudResource
         default: break
         }
-        if alert["evt.type"] == "ptrace" || alert["evt.arg.request"] != nil { return .process }
-        if alert["fd.rip"] != nil || alert["fd.sip"] != nil { return .network }
-        if let name = alert["fd.name"] {
+        if alert[.evtType] == "ptrace" || alert[.evtArgRequest] != nil { return .process }
+        if alert[.fdRip] != nil || alert[.fdSip] != nil { return .network }
+        if let name = alert[.fdName] {
             if remoteEnd(ofConnection: name) != nil { return .network }
             if name.hasPrefix("/") { return .file }
         }
@@ -139,7 +147,7 @@ package struct Target: Sendable, Equatable {
 
     /// True for an accepted connection: the alerted process is the server, so its peer is the client.
     static func isInbound(_ alert: Alert) -> Bool {
-        alert["evt.type"]?.hasPrefix("accept") ?? false
+        alert[.evtType]?.hasPrefix("accept") ?? false
     }
 
     /// The peer in Falco's connection notation `cip:cport->sip:sport` (client first, then server; IPv6 addresses may

@@ -43,7 +43,8 @@ package struct Text: Sendable, Equatable, CustomStringConvertible, ExpressibleBy
 package struct Template: Sendable, Equatable, CustomStringConvertible {
     enum Segment: Sendable, Equatable {
         case literal([UInt8])
-        case placeholder(String)
+        /// A placeholder's name, and its `KnownField` when it is one (resolved once, here).
+        case placeholder(String, KnownField?)
     }
 
     package let source: String
@@ -59,7 +60,7 @@ package struct Template: Sendable, Equatable, CustomStringConvertible {
             if let (name, end) = Placeholders.placeholder(in: bytes, at: index) {
                 if !literal.isEmpty { segments.append(.literal(literal)) }
                 literal = []
-                segments.append(.placeholder(name))
+                segments.append(.placeholder(name, KnownField(named: name)))
                 index = end
                 continue
             }
@@ -75,7 +76,7 @@ package struct Template: Sendable, Equatable, CustomStringConvertible {
     /// The placeholder names, in order.
     package var placeholders: [String] {
         segments.compactMap {
-            if case .placeholder(let name) = $0 { return name }
+            if case .placeholder(let name, _) = $0 { return name }
             return nil
         }
     }
@@ -83,7 +84,9 @@ package struct Template: Sendable, Equatable, CustomStringConvertible {
     /// The first placeholder that has no value in `context`, or nil when all do.
     package func firstMissing(from context: borrowing AlertContext) -> String? {
         for segment in segments {
-            if case .placeholder(let name) = segment, context.value(of: name) == nil { return name }
+            if case .placeholder(let name, let known) = segment, context.value(of: name, known: known) == nil {
+                return name
+            }
         }
         return nil
     }
@@ -104,8 +107,8 @@ package struct Template: Sendable, Equatable, CustomStringConvertible {
             switch segment {
             case .literal(let bytes):
                 out.append(contentsOf: bytes)
-            case .placeholder(let name):
-                guard let raw = context.value(of: name) else {
+            case .placeholder(let name, let known):
+                guard let raw = context.value(of: name, known: known) else {
                     out.removeSubrange(start...)
                     return false
                 }
@@ -128,7 +131,7 @@ package struct Template: Sendable, Equatable, CustomStringConvertible {
             switch segment {
             case .literal(let bytes):
                 out.append(contentsOf: bytes)
-            case .placeholder(let name):
+            case .placeholder(let name, _):
                 guard let raw = value(name) else { return nil }
                 switch style {
                 case .shell: Quoting.appendShell(raw, to: &out)
@@ -170,4 +173,35 @@ extension String {
             }
         }
     }
+}
+
+/// Builds a sentence from pieces as UTF-8 bytes and makes one String at the end: String interpolation and `+=` on
+/// Strings cost a String (and often an allocation) per piece, which added up to a twentieth of a report.
+package struct TextBuilder {
+    package private(set) var bytes: [UInt8] = []
+
+    package init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+
+    package var string: String { String(decoding: bytes, as: UTF8.self) }
+    package var isEmpty: Bool { bytes.isEmpty }
+
+    package static func += (builder: inout TextBuilder, piece: String) {
+        var piece = piece
+        piece.withUTF8 { builder.bytes.append(contentsOf: $0) }
+    }
+
+    package static func += (builder: inout TextBuilder, piece: StaticString) {
+        piece.withUTF8Buffer { builder.bytes.append(contentsOf: $0) }
+    }
+
+    /// Appends the first `maxCharacters` characters of `piece` (`String.prefix`), cheaply when it is short.
+    package mutating func add(_ piece: String, maxCharacters: Int) {
+        if piece.utf8.count <= maxCharacters {
+            self += piece
+        } else {
+            self += String(piece.prefix(maxCharacters))
+        }
+    }
+
+    package mutating func add<Number: BinaryInteger>(_ number: Number) { self += String(number) }
 }

@@ -39,4 +39,26 @@ import Testing
         #expect(table.names == ["b", "a", "ab", "ba"])
         #expect(table["ab"] == .string("x") && table["ba"] == .string("y") && table["a"] == .bool(true))
     }
+
+    @Test("known fields: sorted, unique, within the slot array, and read the same by slot as by name")
+    func knownFields() {
+        let names = (0..<KnownField.count).compactMap { index in
+            KnownField.allNames.indices.contains(index) ? KnownField.allNames[index] : nil
+        }
+        #expect(names.count == KnownField.count && KnownField.count <= 160)
+        #expect(names == names.sorted() && Set(names).count == names.count)
+        for name in names { #expect(KnownField(named: name)?.name == name) }
+        #expect(KnownField(named: "proc.nope") == nil && KnownField(named: "") == nil)
+        var table = FieldTable()
+        for (position, name) in names.enumerated() where position % 3 != 0 {
+            table.insert(.string("v\(position)"), for: name)
+        }
+        table["proc.name"] = nil
+        for name in names { #expect(table[KnownField(named: name)!] == table[name], "\(name)") }
+        // Past 255 entries slots no longer fit a byte: known fields are then found by name.
+        var big = FieldTable()
+        for index in 0..<300 { big.insert(.number(String(index)), for: "custom.field[\(index)]") }
+        big.insert(.string("gdb"), for: "proc.name")
+        #expect(big[.procName] == .string("gdb") && big[.procPid] == nil)
+    }
 }

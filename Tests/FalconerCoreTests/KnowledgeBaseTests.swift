@@ -24,11 +24,12 @@ import YAMLParser
             AttackRef(id: "T9999", origin: .ruleTag, note: nil),
         ]
         broken.investigation = Array(broken.investigation.prefix(2))
-        broken.investigation[0].command = Template("cat '{fd.name}' {ka.user.name}")
-        broken.investigation[1].reference = Text("")
-        broken.mitigations[0].undo = nil
-        broken.mitigations[0].condition = .fact("on_mars")
-        broken.investigation[1].condition = .field("ka.verb", .equals("create"))
+        broken.investigation[0] = broken.investigation[0].with(command: Template("cat '{fd.name}' {ka.user.name}"))
+        broken.investigation[1] = broken.investigation[1].with(reference: Text(""))
+        broken.mitigations[0] = broken.mitigations[0].withoutUndo().with(
+            snippet: broken.mitigations[0].snippet, condition: .fact("on_mars"))
+        broken.investigation[1] = broken.investigation[1].with(
+            snippet: broken.investigation[1].snippet, condition: .field("ka.verb", .equals("create")))
         broken.tuning.exception?.fields = [ExceptionFieldSpec(field: "proc.nope", comp: "like", fixedValue: nil)]
         var base = KnowledgeBase()
         base.attack = knowledge.attack
