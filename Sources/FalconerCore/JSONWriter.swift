@@ -136,7 +136,7 @@ package struct JSONWriter: ~Copyable {
         name.withUTF8Buffer { name in
             reserve(name.count + 3)
             base[count] = UInt8(ascii: "\"")
-            (base + count + 1).update(from: name.baseAddress!, count: name.count)
+            if let source = name.baseAddress { (base + count + 1).update(from: source, count: name.count) }
             base[count + name.count + 1] = UInt8(ascii: "\"")
             base[count + name.count + 2] = UInt8(ascii: ":")
             count += name.count + 3
