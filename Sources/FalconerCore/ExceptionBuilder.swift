@@ -5,9 +5,14 @@ package struct ExceptionBuilder: Sendable {
 
     package init(knowledge: KnowledgeBase) { self.knowledge = knowledge }
 
-    private static let locationFields: Set<String> = [
-        "container.image.repository", "container.id", "k8s.ns.name", "container.name", "ka.target.namespace",
-    ]
+    /// Fields that say where something happened rather than who did it.
+    private static func isLocation(_ field: String) -> Bool {
+        switch field {
+        case "container.image.repository", "container.id", "k8s.ns.name", "container.name", "ka.target.namespace":
+            true
+        default: false
+        }
+    }
 
     package func advice(for context: AlertContext, playbook: Playbook?) -> TuningAdvice {
         let alert = context.alert
@@ -17,30 +22,32 @@ package struct ExceptionBuilder: Sendable {
             return TuningAdvice(exceptionYAML: nil, macro: playbook?.tuning.macro, notes: notes)
         }
         var chosen: [(field: String, comp: String, value: String)] = []
+        chosen.reserveCapacity(spec.fields.count + 1)
         var dropped: [String] = []
+        var hasLocation = false
+        var hasImage = false
         for field in spec.fields {
-            if let fixed = field.fixedValue {
-                chosen.append((field.field, field.comp, fixed))
-            } else if let value = alert[field.field] {
-                chosen.append((field.field, field.comp, value))
-            } else {
+            let value = field.fixedValue ?? (field.known.map { alert[$0] } ?? alert[field.field])
+            guard let value else {
                 dropped.append(field.field)
+                continue
             }
+            chosen.append((field.field, field.comp, value))
+            hasLocation = hasLocation || Self.isLocation(field.field)
+            hasImage = hasImage || field.field == "container.image.repository"
         }
         // Syscall exceptions are scoped to where the alert happened: in a container always to its image (a namespace
         // alone admits every image deployed there), on the host to the host, unless the playbook chose a place.
         if alert.source == "syscall" {
-            let chosenFields = Set(chosen.map(\.field))
-            if context.holds("in_container"), let repository = alert[.containerImageRepository],
-                !chosenFields.contains("container.image.repository")
-            {
+            if context.holds("in_container"), let repository = alert[.containerImageRepository], !hasImage {
                 chosen.append(("container.image.repository", "=", repository))
-            } else if context.holds("on_host"), chosenFields.isDisjoint(with: Self.locationFields) {
+            } else if context.holds("on_host"), !hasLocation {
                 chosen.append(("container.id", "=", "host"))
             }
         }
-        let actorCount = chosen.filter { !Self.locationFields.contains($0.field) && $0.field != "proc.tty" }.count
-        guard chosen.count >= 2, actorCount >= 1, !(chosen.count == 1 && chosen[0].field == "proc.name") else {
+        var actorCount = 0
+        for entry in chosen where !Self.isLocation(entry.field) && entry.field != "proc.tty" { actorCount += 1 }
+        guard chosen.count >= 2, actorCount >= 1 else {
             let missing = dropped.isEmpty ? "" : " (missing: \(dropped.joined(separator: ", ")))"
             notes =
                 (notes.isEmpty ? "" : notes + " ")

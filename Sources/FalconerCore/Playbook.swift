@@ -249,13 +249,16 @@ package struct ExceptionSpec: Sendable {
 
 /// One exception field: its comparison and, when fixed, its value (else the alert's value is used).
 package struct ExceptionFieldSpec: Sendable {
-    package var field: String
-    package var comp: String
-    package var fixedValue: String?
+    package let field: String
+    package let comp: String
+    package let fixedValue: String?
+    /// The field's slot, when it is a `KnownField`.
+    let known: KnownField?
 
     package init(field: String, comp: String, fixedValue: String?) {
         self.field = field
         self.comp = comp
         self.fixedValue = fixedValue
+        self.known = KnownField(named: field)
     }
 }

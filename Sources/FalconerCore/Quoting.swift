@@ -126,13 +126,24 @@ package enum Quoting {
         }
     }
 
-    private static let yamlReserved: Set<String> = [
+    private static let yamlReserved: [[UInt8]] = [
         "true", "false", "yes", "no", "on", "off", "null", "y", "n", "~",
-    ]
+    ].map { Array($0.utf8) }
+
+    /// True when `utf8` is one of the words YAML 1.1 reads as a boolean or null, in any case.
+    private static func isReservedYAMLWord(_ utf8: String.UTF8View) -> Bool {
+        yamlReserved.contains { word in
+            word.count == utf8.count
+                && zip(word, utf8).allSatisfy { expected, byte in
+                    // ASCII letters compare case-insensitively; `~` has no case.
+                    byte == expected || (byte >= 0x41 && byte <= 0x5A && byte | 0x20 == expected)
+                }
+        }
+    }
 
     private static func isPlainYAMLSafe(_ value: String) -> Bool {
         guard let first = value.utf8.first, value.utf8.count <= 200 else { return false }
-        if value.utf8.count <= 5, yamlReserved.contains(value.lowercased()) { return false }
+        if value.utf8.count <= 5, isReservedYAMLWord(value.utf8) { return false }
         // Must not start with an indicator or a digit-like token that YAML 1.1 would read as a number or date;
         // numbers are fine when they are plain integers (Falco compares text).
         switch first {
