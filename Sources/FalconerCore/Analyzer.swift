@@ -31,7 +31,7 @@ package struct Analyzer: Sendable {
 
     /// The parts every analysis starts from.
     private struct Basis {
-        var playbook: Playbook?
+        var playbook: PlaybookRef?
         var custom: RuleInfo?
         var context: AlertContext
         var caveats: [String]
@@ -41,8 +41,8 @@ package struct Analyzer: Sendable {
     }
 
     private func basis(_ received: Alert) -> Basis {
-        let playbook = knowledge.playbook(for: received.rule)
-        let custom = knowledge.rules[received.rule]
+        let playbook = knowledge.sharedPlaybook(for: received.rule)
+        let custom = knowledge.rules.isEmpty ? nil : knowledge.rules[received.rule]
         let alert = custom.map { Self.complete(received, from: $0) } ?? received
         let context = AlertContext(alert: alert, targetSpec: playbook?.target, ruleTags: custom?.tags ?? [])
         var caveats = decodingCaveats(alert)
@@ -174,7 +174,21 @@ package struct Analyzer: Sendable {
 
     // MARK: - ATT&CK
 
-    private func mapAttack(_ context: AlertContext, playbook: Playbook?, caveats: inout [String]) -> [AttackMapping] {
+    private func mapAttack(_ context: AlertContext, playbook: PlaybookRef?, caveats: inout [String]) -> [AttackMapping]
+    {
+        // The mapping depends only on the tags and the playbook: a rule's alerts all carry the same tags.
+        if let playbook, let cached = playbook.cachedAttack(for: context.tags) {
+            if let caveat = cached.caveat { caveats.append(caveat) }
+            return cached.mappings
+        }
+        var invalidCaveat: String?
+        let mappings = mapAttack(tags: context.tags, playbook: playbook, invalidCaveat: &invalidCaveat)
+        playbook?.cacheAttack(mappings, caveat: invalidCaveat, for: context.tags)
+        if let invalidCaveat { caveats.append(invalidCaveat) }
+        return mappings
+    }
+
+    private func mapAttack(tags: [String], playbook: PlaybookRef?, invalidCaveat: inout String?) -> [AttackMapping] {
         var result: [AttackMapping] = []
         var seen: Set<String> = []
         let catalog = knowledge.attack
@@ -187,7 +201,7 @@ package struct Analyzer: Sendable {
                     tactics: technique.tactics, origin: origin, note: note))
         }
         var invalid: [String] = []
-        for tag in context.tags {
+        for tag in tags {
             guard let id = Self.techniqueID(inTag: tag) else { continue }
             if catalog.techniques[id] != nil {
                 add(id, .ruleTag, nil)
@@ -199,9 +213,8 @@ package struct Analyzer: Sendable {
             add(ref.id, ref.origin == .ruleTag ? .ruleTag : .playbook, ref.note)
         }
         if !invalid.isEmpty {
-            caveats.append(
+            invalidCaveat =
                 "The rule's tag(s) \(invalid.joined(separator: ", ")) are not current ATT&CK Enterprise techniques in Falconer's catalog (\(catalog.version)); they are not shown as facts."
-            )
         }
         return result
     }
@@ -229,7 +242,7 @@ package struct Analyzer: Sendable {
 
     // MARK: - Verdict
 
-    private func assess(_ context: AlertContext, playbook: Playbook?) -> Verdict {
+    private func assess(_ context: AlertContext, playbook: PlaybookRef?) -> Verdict {
         var reasons: [Reason] = []
         let alert = context.alert
         reasons.append(Reason(signal: "base", weight: 20, detail: Self.baseDetail))
@@ -355,7 +368,7 @@ package struct Analyzer: Sendable {
     // MARK: - Investigation and mitigation
 
     private func investigation<Sink: ReportSink & ~Copyable>(
-        _ context: AlertContext, playbook: Playbook?, into sink: inout Sink, skipped: inout [String]
+        _ context: AlertContext, playbook: PlaybookRef?, into sink: inout Sink, skipped: inout [String]
     ) {
         guard let playbook else {
             steps(
@@ -383,7 +396,7 @@ package struct Analyzer: Sendable {
     }
 
     private func mitigations<Sink: ReportSink & ~Copyable>(
-        _ context: AlertContext, playbook: Playbook?, into sink: inout Sink, skipped: inout [String]
+        _ context: AlertContext, playbook: PlaybookRef?, into sink: inout Sink, skipped: inout [String]
     ) {
         let list = playbook?.mitigations ?? GenericContent.mitigations(for: context, snippets: knowledge.snippets)
         // Container-only advice does not apply on the host, and host-only advice not in a container.
@@ -530,7 +543,7 @@ package struct Analyzer: Sendable {
         "Add proc.pid, proc.ppid, proc.sid and proc.vpgid to Falco's output with `append_output` (falco.yaml) so alerts can be tied to a process and its session."
     )
 
-    private func recommend(_ context: AlertContext, playbook: Playbook?) -> [Text] {
+    private func recommend(_ context: AlertContext, playbook: PlaybookRef?) -> [Text] {
         var list = playbook?.recommendations ?? []
         let alert = context.alert
         // The generic append_output advice, unless the playbook already gives its own.

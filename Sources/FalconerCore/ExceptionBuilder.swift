@@ -14,7 +14,7 @@ package struct ExceptionBuilder: Sendable {
         }
     }
 
-    package func advice(for context: AlertContext, playbook: Playbook?) -> TuningAdvice {
+    package func advice(for context: AlertContext, playbook: PlaybookRef?) -> TuningAdvice {
         let alert = context.alert
         let spec = playbook?.tuning.exception ?? genericSpec(for: alert)
         var notes = playbook?.tuning.notes.string ?? ""

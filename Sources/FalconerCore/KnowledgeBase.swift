@@ -1,7 +1,12 @@
+import Synchronization
+
 /// Everything Falconer knows: playbooks by rule name (and alias), shared snippets, the ATT&CK and field catalogs,
 /// and what users' own rules files say about custom rules.
 package struct KnowledgeBase: Sendable {
-    package var playbooks: [Playbook] = []
+    package private(set) var playbooks: [Playbook] = []
+    /// The same playbooks behind references, for the analyzer: handing out a `Playbook` copies a struct of some twenty
+    /// references, once per alert.
+    private var shared: [PlaybookRef] = []
     package var snippets: [String: Snippet] = [:]
     package var attack = AttackCatalog()
     package var fields = FieldCatalog()
@@ -18,12 +23,19 @@ package struct KnowledgeBase: Sendable {
         index[rule].map { playbooks[$0] }
     }
 
+    /// The playbook for a rule name or one of its aliases, by reference.
+    package func sharedPlaybook(for rule: String) -> PlaybookRef? {
+        index[rule].map { shared[$0] }
+    }
+
     /// Adds or replaces (by rule name) a playbook, indexing its aliases.
     package mutating func add(_ playbook: Playbook) {
         if let existing = index[playbook.rule] {
             playbooks[existing] = playbook
+            shared[existing] = PlaybookRef(playbook)
         } else {
             playbooks.append(playbook)
+            shared.append(PlaybookRef(playbook))
         }
         let position = index[playbook.rule] ?? playbooks.count - 1
         index[playbook.rule] = position
@@ -63,4 +75,41 @@ package struct RuleInfo: Sendable, Equatable {
     package var line: Int
     /// True when the entry only appends to or overrides an existing rule.
     package var isOverride: Bool
+}
+
+/// A playbook behind a reference, with what the analyzer reads forwarded, and a small per-playbook cache of ATT&CK
+/// mappings: a rule's alerts carry the same tags, so the mapping is worked out once per tag list.
+package final class PlaybookRef: Sendable {
+    package let playbook: Playbook
+    private let attackCache = Mutex<[(tags: [String], mappings: [AttackMapping], caveat: String?)]>([])
+
+    init(_ playbook: Playbook) { self.playbook = playbook }
+
+    package var rule: String { playbook.rule }
+    package var version: Int { playbook.version }
+    package var target: TargetSpec? { playbook.target }
+    package var summary: Text { playbook.summary }
+    package var attack: [AttackRef] { playbook.attack }
+    package var benign: [Text] { playbook.benign }
+    package var signals: [Signal] { playbook.signals }
+    package var keptGenericSignals: [Int] { playbook.keptGenericSignals }
+    package var investigation: [InvestigationStep] { playbook.investigation }
+    package var mitigations: [Mitigation] { playbook.mitigations }
+    package var tuning: TuningSpec { playbook.tuning }
+    package var recommendations: [Text] { playbook.recommendations }
+
+    /// The mapping computed for these tags, if any.
+    func cachedAttack(for tags: [String]) -> (mappings: [AttackMapping], caveat: String?)? {
+        attackCache.withLock { entries in
+            entries.first { $0.tags == tags }.map { ($0.mappings, $0.caveat) }
+        }
+    }
+
+    /// Remembers a mapping; only a few tag lists are kept (alerts of one rule normally carry one).
+    func cacheAttack(_ mappings: [AttackMapping], caveat: String?, for tags: [String]) {
+        attackCache.withLock { entries in
+            if entries.count >= 4 { entries.removeFirst() }
+            entries.append((tags, mappings, caveat))
+        }
+    }
 }
