@@ -3,7 +3,7 @@
 package struct AlertContext: Sendable {
     package let alert: Alert
     package let target: Target
-    /// Derived facts as bits (`factBit`): checked for every condition of every signal and step, so no hashing.
+    /// Derived facts as bits (`Fact`): checked for every condition of every signal and step, so no hashing.
     private let facts: UInt32
 
     package static let shells: Set<String> = ["bash", "sh", "zsh", "dash", "ksh", "mksh", "fish", "tcsh", "csh", "ash"]
@@ -22,28 +22,11 @@ package struct AlertContext: Sendable {
         self.facts = Self.deriveFacts(alert)
     }
 
-    /// True when the named fact holds (docs/knowledge-base.md, "Facts").
-    package func holds(_ fact: String) -> Bool { Self.factBit(fact).map { facts & $0 != 0 } ?? false }
+    /// True when the fact holds (docs/knowledge-base.md, "Facts"); a fact name Falconer does not know never holds.
+    package func holds(_ fact: Fact) -> Bool { facts & fact.bit != 0 }
 
-    /// The bit of a fact name (docs/knowledge-base.md, "Facts"); nil for a name that is no fact.
-    static func factBit(_ name: String) -> UInt32? {
-        switch name {
-        case "in_container": 1 << 0
-        case "on_host": 1 << 1
-        case "has_tty": 1 << 2
-        case "no_tty": 1 << 3
-        case "is_root": 1 << 4
-        case "login_uid_set": 1 << 5
-        case "no_login_uid": 1 << 6
-        case "parent_is_shell": 1 << 7
-        case "parent_is_container_runtime": 1 << 8
-        case "in_kubernetes": 1 << 9
-        case "privileged_container": 1 << 10
-        case "exe_writable": 1 << 11
-        case "source_inferred": 1 << 12
-        default: nil
-        }
-    }
+    /// True when the named fact holds.
+    package func holds(_ fact: String) -> Bool { holds(Fact(fact)) }
 
     /// The alert's login uid when it names a real login (not -1 / 4294967295).
     package var loginUID: String? {
@@ -76,7 +59,7 @@ package struct AlertContext: Sendable {
     /// Evaluates a condition; a test on a field the alert does not carry is false.
     package func evaluate(_ condition: Condition) -> Bool {
         switch condition {
-        case .fact(let name): return holds(name)
+        case .fact(let fact): return holds(fact)
         case .all(let parts): return parts.allSatisfy { evaluate($0) }
         case .any(let parts): return parts.contains { evaluate($0) }
         case .not(let inner): return !evaluate(inner)
@@ -98,38 +81,79 @@ package struct AlertContext: Sendable {
 
     private static func deriveFacts(_ alert: Alert) -> UInt32 {
         var facts: UInt32 = 0
-        func insert(_ name: String) { facts |= factBit(name) ?? 0 }
+        func insert(_ fact: Fact) { facts |= fact.bit }
         let containerID = alert[.containerId]
         if containerID == "host" {
-            insert("on_host")
+            insert(.onHost)
         } else if containerID != nil || alert[.containerImageRepository] != nil {
-            insert("in_container")
+            insert(.inContainer)
         }
         if let tty = alert.integer(.procTty) {
             insert(tty != 0 ? "has_tty" : "no_tty")
         }
         if let uid = alert.integer(.userUid) {
-            if uid == 0 { insert("is_root") }
+            if uid == 0 { insert(.isRoot) }
         } else if alert[.userName] == "root" {
-            insert("is_root")
+            insert(.isRoot)
         }
         if let login = alert.integer(.userLoginuid) {
             insert(login >= 0 && login != 4_294_967_295 ? "login_uid_set" : "no_login_uid")
         }
         if let parent = alert[.procPname] {
-            if shells.contains(parent) { insert("parent_is_shell") }
-            if containerRuntimes.contains(parent) { insert("parent_is_container_runtime") }
+            if shells.contains(parent) { insert(.parentIsShell) }
+            if containerRuntimes.contains(parent) { insert(.parentIsContainerRuntime) }
         }
-        if alert[.k8sPodName] != nil || alert[.k8sNsName] != nil { insert("in_kubernetes") }
-        if alert[.containerPrivileged] == "true" { insert("privileged_container") }
+        if alert[.k8sPodName] != nil || alert[.k8sNsName] != nil { insert(.inKubernetes) }
+        if alert[.containerPrivileged] == "true" { insert(.privilegedContainer) }
         let flags = alert[.evtArgFlags] ?? ""
         if flags.containsBytes("EXE_WRITABLE") || flags.containsBytes("EXE_UPPER_LAYER")
             || flags.containsBytes("EXE_FROM_MEMFD")
             || alert[.procIsExeWritable] == "true" || alert[.procIsExeUpperLayer] == "true"
         {
-            insert("exe_writable")
+            insert(.exeWritable)
         }
-        if alert.isSourceInferred { insert("source_inferred") }
+        if alert.isSourceInferred { insert(.sourceInferred) }
         return facts
     }
+}
+
+/// A derived fact about an alert (docs/knowledge-base.md, "Facts"), as a bit: conditions name facts, and the loader
+/// resolves each name once so that checking one is a bit test.
+package struct Fact: Sendable, Equatable, ExpressibleByStringLiteral {
+    let bit: UInt32
+    package let name: String
+
+    private init(bit: UInt32, name: String) {
+        self.bit = bit
+        self.name = name
+    }
+
+    /// The fact with this name; an unknown name gets no bit and never holds (the linter reports it).
+    package init(_ name: String) {
+        self = Self.all.first { $0.name == name } ?? Fact(bit: 0, name: name)
+    }
+
+    package init(stringLiteral name: String) { self.init(name) }
+
+    /// True for a name that is one of Falconer's facts.
+    package var isKnown: Bool { bit != 0 }
+
+    package static let inContainer = Fact(bit: 1 << 0, name: "in_container")
+    package static let onHost = Fact(bit: 1 << 1, name: "on_host")
+    package static let hasTty = Fact(bit: 1 << 2, name: "has_tty")
+    package static let noTty = Fact(bit: 1 << 3, name: "no_tty")
+    package static let isRoot = Fact(bit: 1 << 4, name: "is_root")
+    package static let loginUidSet = Fact(bit: 1 << 5, name: "login_uid_set")
+    package static let noLoginUid = Fact(bit: 1 << 6, name: "no_login_uid")
+    package static let parentIsShell = Fact(bit: 1 << 7, name: "parent_is_shell")
+    package static let parentIsContainerRuntime = Fact(bit: 1 << 8, name: "parent_is_container_runtime")
+    package static let inKubernetes = Fact(bit: 1 << 9, name: "in_kubernetes")
+    package static let privilegedContainer = Fact(bit: 1 << 10, name: "privileged_container")
+    package static let exeWritable = Fact(bit: 1 << 11, name: "exe_writable")
+    package static let sourceInferred = Fact(bit: 1 << 12, name: "source_inferred")
+
+    package static let all: [Fact] = [
+        .inContainer, .onHost, .hasTty, .noTty, .isRoot, .loginUidSet, .noLoginUid, .parentIsShell,
+        .parentIsContainerRuntime, .inKubernetes, .privilegedContainer, .exeWritable, .sourceInferred,
+    ]
 }

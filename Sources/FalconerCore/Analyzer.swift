@@ -1,7 +1,12 @@
+import Synchronization
+
 /// Analyses one alert: entities, target, ATT&CK, verdict, investigation, mitigation, tuning. Pure and deterministic:
 /// the same alert and knowledge always give the same report.
 package struct Analyzer: Sendable {
     package let knowledge: KnowledgeBase
+    /// ATT&CK mappings already worked out, by rule and tags: a rule's alerts carry the same tags, so the mapping is
+    /// the same for all of them.
+    private let attackCache = AttackCache()
 
     package init(knowledge: KnowledgeBase) {
         self.knowledge = knowledge
@@ -52,7 +57,7 @@ package struct Analyzer: Sendable {
         let attack = mapAttack(context, playbook: playbook, caveats: &caveats)
         let verdict = assess(context, playbook: playbook)
         let entities = extractEntities(context)
-        if let pid = context.target.pid, context.holds("in_container") {
+        if let pid = context.target.pid, context.holds(.inContainer) {
             // A pid the tracer names (its command line, the ptrace argument) is a number in the container's pid
             // namespace; Falco's own proc.pid is the host's. Say so, or a responder kills the wrong process.
             caveats.append(
@@ -91,8 +96,8 @@ package struct Analyzer: Sendable {
         // A Kubernetes value missing outside Kubernetes (or a container value on the host) means the step does not
         // apply here, not that the alert lacks something Falco could add.
         skipped.removeAll { name in
-            (name.hasPrefix("k8s.") && !context.holds("in_kubernetes"))
-                || (name.hasPrefix("container.") && context.holds("on_host"))
+            (name.hasPrefix("k8s.") && !context.holds(.inKubernetes))
+                || (name.hasPrefix("container.") && context.holds(.onHost))
         }
         if !skipped.isEmpty {
             var missing: [String] = []
@@ -177,13 +182,14 @@ package struct Analyzer: Sendable {
     private func mapAttack(_ context: AlertContext, playbook: PlaybookRef?, caveats: inout [String]) -> [AttackMapping]
     {
         // The mapping depends only on the tags and the playbook: a rule's alerts all carry the same tags.
-        if let playbook, let cached = playbook.cachedAttack(for: context.tags) {
+        let rule = context.alert.rule
+        if let cached = attackCache.lookup(rule: rule, tags: context.tags) {
             if let caveat = cached.caveat { caveats.append(caveat) }
             return cached.mappings
         }
         var invalidCaveat: String?
         let mappings = mapAttack(tags: context.tags, playbook: playbook, invalidCaveat: &invalidCaveat)
-        playbook?.cacheAttack(mappings, caveat: invalidCaveat, for: context.tags)
+        attackCache.store(mappings, caveat: invalidCaveat, rule: rule, tags: context.tags)
         if let invalidCaveat { caveats.append(invalidCaveat) }
         return mappings
     }
@@ -319,7 +325,7 @@ package struct Analyzer: Sendable {
                 loginname: alert[.userLoginname], attribution: attribution(context, loginuid: login))
         }
         var container: Entities.Container?
-        if context.holds("in_container") {
+        if context.holds(.inContainer) {
             var image = alert[.containerImageRepository]
             if let repository = image, let tag = alert[.containerImageTag] { image = "\(repository):\(tag)" }
             container = Entities.Container(
@@ -327,10 +333,10 @@ package struct Analyzer: Sendable {
                 privileged: alert[.containerPrivileged].map { $0 == "true" })
         }
         var kubernetes: Entities.Kubernetes?
-        if context.holds("in_kubernetes") {
+        if context.holds(.inKubernetes) {
             kubernetes = Entities.Kubernetes(namespace: alert[.k8sNsName], pod: alert[.k8sPodName])
         }
-        let isHost: Bool? = context.holds("on_host") ? true : context.holds("in_container") ? false : nil
+        let isHost: Bool? = context.holds(.onHost) ? true : context.holds(.inContainer) ? false : nil
         return Entities(
             process: process, user: user, container: container, kubernetes: kubernetes, actor: actor(alert),
             hostname: alert.hostname, isHost: isHost, target: context.target)
@@ -419,11 +425,11 @@ package struct Analyzer: Sendable {
             text += ")"
         }
         text += " fired"
-        if context.holds("on_host") {
+        if context.holds(.onHost) {
             text += " on host "
             text += alert.hostname ?? "(unknown host)"
             text += ", outside any container"
-        } else if context.holds("in_container") {
+        } else if context.holds(.inContainer) {
             text += " in container "
             text += alert[.containerName] ?? alert[.containerId] ?? "unknown"
             if let image = alert[.containerImageRepository] {
@@ -560,5 +566,32 @@ package struct Analyzer: Sendable {
                 ))
         }
         return list
+    }
+}
+
+/// A small cache of ATT&CK mappings by rule name and tag list (the playbook follows from the rule). Bounded: the
+/// oldest entry goes when it is full. Each lane has its own analyzer, so the lock is uncontended.
+final class AttackCache: Sendable {
+    private struct Entry {
+        let rule: String
+        let tags: [String]
+        let mappings: [AttackMapping]
+        let caveat: String?
+    }
+
+    private let entries = Mutex<[Entry]>([])
+    private static let capacity = 64
+
+    func lookup(rule: String, tags: [String]) -> (mappings: [AttackMapping], caveat: String?)? {
+        entries.withLock { entries in
+            entries.first { $0.rule == rule && $0.tags == tags }.map { ($0.mappings, $0.caveat) }
+        }
+    }
+
+    func store(_ mappings: [AttackMapping], caveat: String?, rule: String, tags: [String]) {
+        entries.withLock { entries in
+            if entries.count >= Self.capacity { entries.removeFirst() }
+            entries.append(Entry(rule: rule, tags: tags, mappings: mappings, caveat: caveat))
+        }
     }
 }

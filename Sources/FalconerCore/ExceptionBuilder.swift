@@ -39,9 +39,9 @@ package struct ExceptionBuilder: Sendable {
         // Syscall exceptions are scoped to where the alert happened: in a container always to its image (a namespace
         // alone admits every image deployed there), on the host to the host, unless the playbook chose a place.
         if alert.source == "syscall" {
-            if context.holds("in_container"), let repository = alert[.containerImageRepository], !hasImage {
+            if context.holds(.inContainer), let repository = alert[.containerImageRepository], !hasImage {
                 chosen.append(("container.image.repository", "=", repository))
-            } else if context.holds("on_host"), !hasLocation {
+            } else if context.holds(.onHost), !hasLocation {
                 chosen.append(("container.id", "=", "host"))
             }
         }

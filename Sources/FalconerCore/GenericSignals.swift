@@ -38,31 +38,31 @@ enum GenericSignals {
                     : "The rule is experimental (sandbox or deprecated maturity) and fires on more benign activity."
             }),
         GenericSignal(
-            id: "in_container", basis: ["in_container", "container.id"], weight: { $0.holds("in_container") ? 5 : nil },
+            id: "in_container", basis: ["in_container", "container.id"], weight: { $0.holds(.inContainer) ? 5 : nil },
             detail: { _ in
                 "It happened inside a container, where interactive and administrative activity is rarer than on a host."
             }),
         GenericSignal(
             id: "privileged_container", basis: ["privileged_container", "container.privileged"],
-            weight: { $0.holds("privileged_container") ? 10 : nil },
+            weight: { $0.holds(.privilegedContainer) ? 10 : nil },
             detail: { _ in "The container is privileged, so what runs in it can reach the host." }),
         GenericSignal(
             id: "root_user", basis: ["is_root", "user.uid", "user.name"],
-            weight: { $0.alert.source == "syscall" && $0.holds("is_root") ? 5 : nil },
+            weight: { $0.alert.source == "syscall" && $0.holds(.isRoot) ? 5 : nil },
             detail: { _ in
                 "The process runs as root (uid 0), so it can read or change anything on its host or container."
             }),
         GenericSignal(
             id: "interactive_tty", basis: ["has_tty", "proc.tty"],
             weight: { context in
-                context.holds("has_tty") && context.holds("parent_is_shell") && context.holds("login_uid_set")
+                context.holds(.hasTty) && context.holds(.parentIsShell) && context.holds(.loginUidSet)
                     ? -10 : nil
             },
             detail: { context in
                 "An interactive shell with a terminal, behind login uid \(context.loginUID ?? "?"): a person at a keyboard, which is how administration looks."
             }),
         GenericSignal(
-            id: "no_tty", basis: ["no_tty", "proc.tty"], weight: { $0.holds("no_tty") ? 5 : nil },
+            id: "no_tty", basis: ["no_tty", "proc.tty"], weight: { $0.holds(.noTty) ? 5 : nil },
             detail: { _ in "No terminal is attached: nobody typed this interactively, so a program or script did it." }),
         GenericSignal(
             id: "service_parent", basis: ["proc.pname", "parent_is_shell"],
@@ -75,7 +75,7 @@ enum GenericSignals {
             }),
         GenericSignal(
             id: "exe_not_from_image", basis: ["exe_writable", "evt.arg.flags"],
-            weight: { $0.holds("exe_writable") ? 15 : nil },
+            weight: { $0.holds(.exeWritable) ? 15 : nil },
             detail: { _ in
                 "The executable is writable, in the container's upper layer or in memory: it was not shipped in the image."
             }),
@@ -93,7 +93,7 @@ enum GenericSignals {
             id: "missing_metadata", basis: [],
             weight: { context in
                 let alert = context.alert
-                if context.holds("in_container") && alert[.containerImageRepository] == nil { return 3 }
+                if context.holds(.inContainer) && alert[.containerImageRepository] == nil { return 3 }
                 return alert.unknownFields.count >= 3 ? 3 : nil
             },
             detail: { _ in
@@ -141,7 +141,7 @@ enum GenericContent {
             case .process: ids += ["generic.target_process", "container.target_process"]
             default: break
             }
-            if context.holds("in_container") {
+            if context.holds(.inContainer) {
                 ids += ["container.inspect", "k8s.describe_pod"]
             } else {
                 ids += ["host.process_tree", "host.account_of_loginuid", "host.sudo_journal"]
@@ -158,8 +158,8 @@ enum GenericContent {
         switch context.alert.source {
         case "syscall", "unknown":
             ids = ["generic.pause_process"]
-            if context.holds("in_kubernetes") { ids += ["k8s.pause_by_isolation", "k8s.drop_capabilities"] }
-            if context.holds("in_container") && !context.holds("in_kubernetes") { ids += ["generic.stop_container"] }
+            if context.holds(.inKubernetes) { ids += ["k8s.pause_by_isolation", "k8s.drop_capabilities"] }
+            if context.holds(.inContainer) && !context.holds(.inKubernetes) { ids += ["generic.stop_container"] }
         default: ids = []
         }
         return ids.compactMap { id in
@@ -178,8 +178,8 @@ enum GenericContent {
     static func applies(_ mitigation: Mitigation, to context: AlertContext) -> Bool {
         if let condition = mitigation.condition, !context.evaluate(condition) { return false }
         guard let id = mitigation.snippet else { return true }
-        if id.hasPrefix("k8s.") || id.hasPrefix("container.") { return context.holds("in_container") }
-        if id.hasPrefix("host.") { return !context.holds("in_container") }
+        if id.hasPrefix("k8s.") || id.hasPrefix("container.") { return context.holds(.inContainer) }
+        if id.hasPrefix("host.") { return !context.holds(.inContainer) }
         return true
     }
 }

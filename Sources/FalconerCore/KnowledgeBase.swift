@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Everything Falconer knows: playbooks by rule name (and alias), shared snippets, the ATT&CK and field catalogs,
 /// and what users' own rules files say about custom rules.
 package struct KnowledgeBase: Sendable {
@@ -77,11 +75,9 @@ package struct RuleInfo: Sendable, Equatable {
     package var isOverride: Bool
 }
 
-/// A playbook behind a reference, with what the analyzer reads forwarded, and a small per-playbook cache of ATT&CK
-/// mappings: a rule's alerts carry the same tags, so the mapping is worked out once per tag list.
+/// A playbook behind a reference, with what the analyzer reads forwarded.
 package final class PlaybookRef: Sendable {
     package let playbook: Playbook
-    private let attackCache = Mutex<[(tags: [String], mappings: [AttackMapping], caveat: String?)]>([])
 
     init(_ playbook: Playbook) { self.playbook = playbook }
 
@@ -97,19 +93,4 @@ package final class PlaybookRef: Sendable {
     package var mitigations: [Mitigation] { playbook.mitigations }
     package var tuning: TuningSpec { playbook.tuning }
     package var recommendations: [Text] { playbook.recommendations }
-
-    /// The mapping computed for these tags, if any.
-    func cachedAttack(for tags: [String]) -> (mappings: [AttackMapping], caveat: String?)? {
-        attackCache.withLock { entries in
-            entries.first { $0.tags == tags }.map { ($0.mappings, $0.caveat) }
-        }
-    }
-
-    /// Remembers a mapping; only a few tag lists are kept (alerts of one rule normally carry one).
-    func cacheAttack(_ mappings: [AttackMapping], caveat: String?, for tags: [String]) {
-        attackCache.withLock { entries in
-            if entries.count >= 4 { entries.removeFirst() }
-            entries.append((tags, mappings, caveat))
-        }
-    }
 }

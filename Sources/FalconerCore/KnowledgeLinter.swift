@@ -195,8 +195,8 @@ package struct KnowledgeLinter {
 
     private func checkCondition(_ condition: Condition, source: String, problem: (String) -> Void) {
         switch condition {
-        case .fact(let name):
-            if AlertContext.factBit(name) == nil { problem("unknown fact '\(name)'") }
+        case .fact(let fact):
+            if !fact.isKnown { problem("unknown fact '\(fact.name)'") }
         case .all(let parts), .any(let parts):
             for part in parts { checkCondition(part, source: source, problem: problem) }
         case .not(let inner):

@@ -366,7 +366,7 @@ struct NodeReader {
             return condition(inner).map { .not($0) }
         }
         if let fact = node["fact"]?.string {
-            return .fact(fact)
+            return .fact(Fact(fact))
         }
         guard let field = optionalString(node, "field") else {
             problem(node, "a condition needs field, fact, all, any or not")

@@ -55,7 +55,7 @@ package struct Playbook: Sendable {
 
     private static func collectBasis(_ condition: Condition, into set: inout Set<String>) {
         switch condition {
-        case .fact(let name): set.insert(name)
+        case .fact(let fact): set.insert(fact.name)
         case .field(let name, _): set.insert(name)
         case .all(let parts), .any(let parts): for part in parts { collectBasis(part, into: &set) }
         case .not(let inner): collectBasis(inner, into: &set)
@@ -101,7 +101,7 @@ package struct Signal: Sendable {
 
 /// A condition on an alert's fields and derived facts (docs/knowledge-base.md, "Conditions").
 package indirect enum Condition: Sendable {
-    case fact(String)
+    case fact(Fact)
     case field(String, FieldTest)
     case all([Condition])
     case any([Condition])
