@@ -1,5 +1,6 @@
 import FalconerCore
 import Foundation
+import Synchronization
 
 /// `falconer analyze`: streams every input through split -> parse -> decode -> analyse -> render -> write.
 struct AnalyzeCommand {
@@ -16,18 +17,17 @@ struct AnalyzeCommand {
     }
 
     func run() throws(CLIError) -> Int32 {
-        let loaded = try options.knowledge.load()
-        for diagnostic in loaded.diagnostics { warn("warning: \(diagnostic)") }
-        let knowledge = loaded.knowledge
-        let output = try OutputWriter(directory: options.outDirectory)
         // Each lane gets a knowledge base of its own: the playbooks' strings and arrays are reference-counted, and
         // lanes sharing one copy contend on the same counters (atomic increments on one cache line), which made a
-        // second core add almost nothing. Loading again costs a few milliseconds per lane.
-        var laneKnowledge = [knowledge]
-        while laneKnowledge.count < max(1, options.jobs) {
-            laneKnowledge.append(try options.knowledge.load().knowledge)
-        }
-        let lanes = laneKnowledge.map { knowledge in
+        // second core add almost nothing. The lanes' copies are loaded at the same time, one per core.
+        let laneKnowledge = try Self.loadKnowledge(options.knowledge, copies: max(1, options.jobs))
+        let knowledge = laneKnowledge[0].knowledge
+        for diagnostic in laneKnowledge[0].diagnostics { warn("warning: \(diagnostic)") }
+        // The knowledge bases live until the process exits: freeing some hundred thousand objects one by one at the
+        // end only delays the exit.
+        KnowledgeLoading.keepUntilExit(laneKnowledge.map(\.knowledge))
+        let output = try OutputWriter(directory: options.outDirectory)
+        let lanes = laneKnowledge.map(\.knowledge).map { knowledge in
             Lane(
                 knowledge: knowledge, format: options.format, minimum: options.minimumPriority,
                 maxValueBytes: options.maxValueBytes, keepReports: options.incidents,
@@ -151,6 +151,26 @@ struct AnalyzeCommand {
         warn(summary)
         if missingInput { return 66 }
         return counts.errors > 0 ? 65 : 0
+    }
+
+    /// Loads `copies` independent knowledge bases in parallel; the first one's diagnostics are the ones to show.
+    static func loadKnowledge(_ loading: KnowledgeLoading, copies: Int) throws(CLIError) -> [KnowledgeLoading.Loaded] {
+        let results = Mutex<[Result<KnowledgeLoading.Loaded, CLIError>?]>(Array(repeating: nil, count: copies))
+        DispatchQueue.concurrentPerform(iterations: copies) { index in
+            let result: Result<KnowledgeLoading.Loaded, CLIError>
+            do throws(CLIError) {
+                result = .success(try loading.load())
+            } catch {
+                result = .failure(error)
+            }
+            results.withLock { $0[index] = result }
+        }
+        var loaded: [KnowledgeLoading.Loaded] = []
+        for result in results.withLock({ $0 }) {
+            guard let result else { continue }
+            loaded.append(try result.get())
+        }
+        return loaded
     }
 
     static func reason(_ reason: JSONStreamSplitter.MalformedReason) -> DecodeError.Reason {

@@ -1,6 +1,7 @@
 import BundledKnowledge
 import FalconerCore
 import Foundation
+import Synchronization
 import YAMLParser
 
 /// Loads the knowledge base: the files compiled into the binary, then the user's `--knowledge` directories (which
@@ -18,6 +19,13 @@ struct KnowledgeLoading {
     struct Loaded {
         var knowledge: KnowledgeBase
         var diagnostics: [Diagnostic]
+    }
+
+    /// Holds knowledge bases for the rest of the process, so they are never torn down one object at a time.
+    private static let kept = Mutex<[KnowledgeBase]>([])
+
+    static func keepUntilExit(_ knowledge: [KnowledgeBase]) {
+        kept.withLock { $0 += knowledge }
     }
 
     func load() throws(CLIError) -> Loaded {

@@ -14,7 +14,23 @@ package struct JSONTemplate: Sendable {
         case commandStart, commandEnd
     }
 
-    let pieces: [Piece]
+    /// One step of writing, with no references in it, so walking the template retains nothing.
+    private struct Operation: Sendable {
+        enum Kind: UInt8, Sendable { case bytes, value, commandStart, commandEnd }
+        let kind: Kind
+        let style: Placeholders.Style
+        /// The byte range in `bytes` (kind `bytes`); the `KnownField` index or -1, and the index in `names` (kind
+        /// `value`).
+        let start: Int32
+        let end: Int32
+    }
+
+    /// The static bytes of every piece, back to back.
+    private let bytes: [UInt8]
+    private let operations: [Operation]
+    /// Placeholder names, and their known fields, by operation.
+    private let names: [String]
+    private let known: [KnownField?]
 
     /// What `write` did.
     package enum Outcome: Equatable {
@@ -51,7 +67,31 @@ package struct JSONTemplate: Sendable {
             position = start + sentinel.count
         }
         pieces.append(.bytes(Array(rendered[position...])))
-        self.pieces = Self.merged(pieces)
+        var bytes: [UInt8] = []
+        var operations: [Operation] = []
+        var names: [String] = []
+        var known: [KnownField?] = []
+        for piece in Self.merged(pieces) {
+            switch piece {
+            case .bytes(let piece):
+                operations.append(
+                    Operation(
+                        kind: .bytes, style: .plain, start: Int32(bytes.count), end: Int32(bytes.count + piece.count)))
+                bytes += piece
+            case .value(let name, let field, let style):
+                operations.append(Operation(kind: .value, style: style, start: Int32(names.count), end: 0))
+                names.append(name)
+                known.append(field)
+            case .commandStart:
+                operations.append(Operation(kind: .commandStart, style: .plain, start: 0, end: 0))
+            case .commandEnd:
+                operations.append(Operation(kind: .commandEnd, style: .plain, start: 0, end: 0))
+            }
+        }
+        self.bytes = bytes
+        self.operations = operations
+        self.names = names
+        self.known = known
     }
 
     /// The sentinel for the text at `index`: control characters no knowledge prose carries.
@@ -96,17 +136,20 @@ package struct JSONTemplate: Sendable {
         let mark = json.mark
         json.beginRawValue()
         var commandStart = 0
-        for piece in pieces {
-            switch piece {
-            case .bytes(let bytes):
-                json.appendRaw(bytes)
-            case .value(let name, let known, let style):
-                guard let raw = context.value(of: name, known: known) else {
+        for operation in operations {
+            switch operation.kind {
+            case .bytes:
+                bytes.withUnsafeBufferPointer { bytes in
+                    json.appendRaw(UnsafeBufferPointer(rebasing: bytes[Int(operation.start)..<Int(operation.end)]))
+                }
+            case .value:
+                let index = Int(operation.start)
+                guard let raw = context.value(of: names[index], known: known[index]) else {
                     json.rollback(to: mark)
-                    return .missing(name)
+                    return .missing(names[index])
                 }
                 scratch.removeAll(keepingCapacity: true)
-                switch style {
+                switch operation.style {
                 case .shell: Quoting.appendShell(raw, to: &scratch)
                 case .yaml: Quoting.appendYAML(raw, to: &scratch)
                 case .plain: scratch.append(contentsOf: raw.utf8)

@@ -1,18 +1,20 @@
-/// Knowledge prose with its JSON and Markdown forms computed once when the knowledge is loaded, so every report
-/// copies them instead of escaping the same sentences again for each alert. The forms live in one immutable object,
-/// so copying a `Text` into a report costs one reference count, not three.
+import Synchronization
+
+/// Knowledge prose with its JSON form computed once when the knowledge is loaded, and its Markdown form the first time
+/// a Markdown report asks, so every report copies them instead of escaping the same sentences again for each alert.
+/// The forms live in one object, so copying a `Text` into a report costs one reference count, not three.
 package struct Text: Sendable, Equatable, CustomStringConvertible, ExpressibleByStringLiteral {
     private final class Storage: Sendable {
         let string: String
         let json: [UInt8]
-        let markdown: String?
+        /// The Markdown form, once made (a lane's knowledge is its own, so the lock is uncontended).
+        let markdown = Mutex<String?>(nil)
 
-        init(_ string: String, markdown: Bool) {
+        init(_ string: String) {
             self.string = string
             var writer = JSONWriter(capacity: string.utf8.count + 8)
             writer.string(string)
             json = writer.bytes
-            self.markdown = markdown ? Quoting.markdown(string) : nil
         }
     }
 
@@ -21,15 +23,22 @@ package struct Text: Sendable, Equatable, CustomStringConvertible, ExpressibleBy
     package var string: String { storage.string }
     /// The string as a JSON string literal, quotes included.
     package var json: [UInt8] { storage.json }
-    /// The string escaped for Markdown (`Quoting.markdown`); computed up front for knowledge prose.
-    package var markdown: String { storage.markdown ?? Quoting.markdown(storage.string) }
+    /// The string escaped for Markdown (`Quoting.markdown`), made on first use and kept.
+    package var markdown: String {
+        storage.markdown.withLock { cached in
+            if let cached { return cached }
+            let made = Quoting.markdown(storage.string)
+            cached = made
+            return made
+        }
+    }
 
-    /// Knowledge prose: both forms computed now, once.
-    package init(_ string: String) { storage = Storage(string, markdown: true) }
+    /// Knowledge prose: the JSON form now, the Markdown form when first asked for.
+    package init(_ string: String) { storage = Storage(string) }
 
     /// Text made for one alert (a generic signal's detail, a custom rule's description): the Markdown form is
     /// escaped only if a Markdown report asks for it.
-    package init(dynamic string: String) { storage = Storage(string, markdown: false) }
+    package init(dynamic string: String) { storage = Storage(string) }
 
     package init(stringLiteral value: String) { self.init(value) }
 
