@@ -52,7 +52,8 @@ struct AnalyzeCommand {
                 case .rendered(let rendered, let time, let rule):
                     counts.reports += 1
                     if options.format == .markdown && options.outDirectory == nil && markdownSeparatorNeeded {
-                        try output.write(report: Array("\n".utf8), time: time, rule: rule, fileExtension: "md")
+                        try output.write(
+                            report: ByteBlock(copying: [0x0A]), time: time, rule: rule, fileExtension: "md")
                     }
                     markdownSeparatorNeeded = true
                     try output.write(

@@ -10,7 +10,7 @@ enum Outcome {
     case report(Report, keys: CorrelationKeys)
     /// A report already rendered; only the alert's time and rule (for file names) travel on with it, so the alert
     /// itself is released on the lane's thread.
-    case rendered([UInt8], time: EventTime?, rule: String)
+    case rendered(ByteBlock, time: EventTime?, rule: String)
     case telemetry(Telemetry, rendered: [UInt8])
     case belowMinimum
     case failed(DecodeError)
@@ -64,10 +64,11 @@ final class Lane: @unchecked Sendable {
                     // it only counts; the distinct members are analysed in full when their incident is written.
                     return .report(analyzer.analyzeForCorrelation(alert), keys: CorrelationKeys.of(alert))
                 }
-                var out: [UInt8] = []
+                let out: ByteBlock
                 switch format {
-                case .json: analyzer.analyzeJSON(alert, into: &out)
-                case .markdown: out = Array(MarkdownReportRenderer().render(analyzer.analyze(alert)).utf8)
+                case .json: out = analyzer.analyzeJSON(alert)
+                case .markdown:
+                    out = ByteBlock(copying: Array(MarkdownReportRenderer().render(analyzer.analyze(alert)).utf8))
                 }
                 return .rendered(out, time: alert.time, rule: alert.rule)
             }

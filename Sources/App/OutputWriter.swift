@@ -1,9 +1,12 @@
 import FalconerCore
 import Foundation
 
-/// Where rendered reports go: standard output (buffered, written in large blocks) or one file per report.
+/// Where rendered reports go: standard output (gathered, then written with `writev` in large groups, so no report
+/// is copied again) or one file per report.
 final class OutputWriter {
-    private var buffer: [UInt8] = []
+    /// Blocks waiting for standard output, in order, and their total size.
+    private var pending: [ByteBlock] = []
+    private var pendingBytes = 0
     private let directory: String?
     private var sequence = 0
     private var telemetryDescriptor: Int32 = -1
@@ -20,28 +23,27 @@ final class OutputWriter {
                     message: "--out \(directory): cannot create the directory (\(error.localizedDescription))")
             }
         }
-        buffer.reserveCapacity(1 << 20)
+        pending.reserveCapacity(1024)
     }
 
     /// Writes one rendered report; in directory mode into its own file named from `alert` (safe characters only).
-    func write(report bytes: [UInt8], time: EventTime?, rule: String, fileExtension: String) throws(CLIError) {
-        guard let directory else {
-            buffer.append(contentsOf: bytes)
-            if buffer.count >= 1 << 20 { try flush() }
-            return
-        }
+    func write(report block: ByteBlock, time: EventTime?, rule: String, fileExtension: String) throws(CLIError) {
+        guard let directory else { return try enqueue(block) }
         sequence += 1
         let name = FileNaming.reportFileName(
             sequence: sequence, time: time, rule: rule, fileExtension: fileExtension)
-        try create(directory + "/" + name, bytes)
+        try create(directory + "/" + name, block.buffer)
+    }
+
+    private func enqueue(_ block: ByteBlock) throws(CLIError) {
+        pending.append(block)
+        pendingBytes += block.count
+        if pendingBytes >= 1 << 20 { try flush() }
     }
 
     /// Writes a telemetry line: to stdout, or appended to `telemetry.jsonl` in directory mode.
     func write(telemetry bytes: [UInt8]) throws(CLIError) {
-        guard let directory else {
-            buffer.append(contentsOf: bytes)
-            return
-        }
+        guard let directory else { return try enqueue(ByteBlock(copying: bytes)) }
         if telemetryDescriptor < 0 {
             let path = directory + "/telemetry.jsonl"
             telemetryDescriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o644)
@@ -49,22 +51,20 @@ final class OutputWriter {
                 throw CLIError(reason: .failure, message: "\(path): cannot open (\(String(cString: strerror(errno))))")
             }
         }
-        try writeAll(telemetryDescriptor, bytes, path: directory + "/telemetry.jsonl")
+        try bytes.withUnsafeBufferPointer { (buffer) throws(CLIError) in
+            try writeAll(telemetryDescriptor, buffer, path: directory + "/telemetry.jsonl")
+        }
     }
 
     /// Writes a named file in directory mode (incident reports).
     func write(named name: String, bytes: [UInt8]) throws(CLIError) {
-        guard let directory else {
-            buffer.append(contentsOf: bytes)
-            if buffer.count >= 1 << 20 { try flush() }
-            return
-        }
-        try create(directory + "/" + name, bytes)
+        guard let directory else { return try enqueue(ByteBlock(copying: bytes)) }
+        try bytes.withUnsafeBufferPointer { (buffer) throws(CLIError) in try create(directory + "/" + name, buffer) }
     }
 
     /// Creates `path` exclusively. When a file of that name already exists (an earlier run into the same
     /// directory), tries `name-2.ext`, `name-3.ext`, ... so nothing is ever overwritten.
-    private func create(_ path: String, _ bytes: [UInt8]) throws(CLIError) {
+    private func create(_ path: String, _ bytes: UnsafeBufferPointer<UInt8>) throws(CLIError) {
         var candidate = path
         var attempt = 1
         while true {
@@ -86,10 +86,43 @@ final class OutputWriter {
         }
     }
 
+    /// Writes the pending blocks to standard output, up to `IOV_MAX` (1024 on Linux) per `writev`, resuming after a
+    /// partial write.
     func flush() throws(CLIError) {
-        guard !buffer.isEmpty else { return }
-        try writeAll(STDOUT_FILENO, buffer, path: "standard output")
-        buffer.removeAll(keepingCapacity: true)
+        guard !pending.isEmpty else { return }
+        var vectors = pending.map {
+            iovec(iov_base: UnsafeMutableRawPointer(mutating: $0.buffer.baseAddress), iov_len: $0.count)
+        }
+        var first = 0
+        while first < vectors.count {
+            let group = min(vectors.count - first, 1024)
+            let written = vectors.withUnsafeMutableBufferPointer { all in
+                writev(STDOUT_FILENO, UnsafeMutableBufferPointer(rebasing: all[first...]).baseAddress, Int32(group))
+            }
+            let wanted = vectors[first..<(first + group)].reduce(0) { $0 + $1.iov_len }
+            if written < 0 || (written == 0 && wanted > 0) {
+                if written < 0 && errno == EINTR { continue }
+                throw CLIError(
+                    reason: .failure, message: "standard output: write failed (\(String(cString: strerror(errno))))")
+            }
+            // Skip what was written: whole vectors, then part of the next one.
+            var remaining = written
+            while remaining > 0, first < vectors.count {
+                if remaining >= vectors[first].iov_len {
+                    remaining -= vectors[first].iov_len
+                    first += 1
+                } else {
+                    vectors[first].iov_base += remaining
+                    vectors[first].iov_len -= remaining
+                    remaining = 0
+                }
+            }
+            while first < vectors.count, vectors[first].iov_len == 0 { first += 1 }
+        }
+        // The blocks stay alive until here: the vectors point into them.
+        withExtendedLifetime(pending) {}
+        pending.removeAll(keepingCapacity: true)
+        pendingBytes = 0
     }
 
     func close() throws(CLIError) {
@@ -100,10 +133,10 @@ final class OutputWriter {
         }
     }
 
-    private func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(CLIError) {
+    private func writeAll(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>, path: String) throws(CLIError) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            let written = Foundation.write(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 throw CLIError(reason: .failure, message: "\(path): write failed (\(String(cString: strerror(errno))))")

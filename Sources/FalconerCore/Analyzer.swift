@@ -22,11 +22,18 @@ package struct Analyzer: Sendable {
 
     /// Analyses `alert` straight into its JSON line (with the newline), byte for byte what rendering `analyze(_:)`
     /// with `JSONReportRenderer` gives, without building the `Report`.
-    package func analyzeJSON(_ received: Alert, into out: inout [UInt8]) {
-        var writer = JSONReportWriter(json: JSONWriter(capacity: 8192))
+    package func analyzeJSON(_ received: Alert) -> ByteBlock {
+        var writer = JSONReportWriter(json: JSONWriter(capacity: 12_288))
         analyze(received, into: &writer)
-        writer.finish().append(to: &out)
-        out.append(0x0A)
+        var json = writer.finish()
+        json.newline()
+        return json.finishBlock()
+    }
+
+    /// `analyzeJSON(_:)` appended to `out`.
+    package func analyzeJSON(_ received: Alert, into out: inout [UInt8]) {
+        let block = analyzeJSON(received)
+        withExtendedLifetime(block) { out.append(contentsOf: block.buffer) }
     }
 
     /// What the correlator needs of an alert, and no more: the report without investigation, mitigations, tuning,

@@ -21,6 +21,14 @@ package struct JSONWriter: ~Copyable {
     /// The bytes written so far.
     package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
+    /// Hands the bytes written over as a block, without copying them.
+    package consuming func finishBlock() -> ByteBlock {
+        let block = ByteBlock(adopting: base, count: count)
+        // The writer's deinit frees whatever `base` is; give it a byte of its own.
+        base = .allocate(capacity: 1)
+        return block
+    }
+
     /// Appends the bytes written so far to `out`.
     package func append(to out: inout [UInt8]) {
         out.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
@@ -74,6 +82,9 @@ package struct JSONWriter: ~Copyable {
         count = mark.count
         commas = mark.commas
     }
+
+    /// Ends a JSON line.
+    package mutating func newline() { put(0x0A) }
 
     /// Starts a value whose bytes the caller appends with `appendRaw` (a pre-rendered piece).
     package mutating func beginRawValue() { separator() }
@@ -372,4 +383,32 @@ package struct JSONWriter: ~Copyable {
         }
         return byte == nil
     }
+}
+
+/// Bytes in memory of their own, handed from the writer that made them to the code that writes them out, so a report
+/// is never copied between being rendered and reaching its file descriptor. Immutable once made.
+// SAFETY: the memory is written only before the block exists (by the JSONWriter that adopted it out) and only read
+// afterwards, and it is freed once, when the last reference goes.
+package final class ByteBlock: @unchecked Sendable {
+    private let base: UnsafeMutablePointer<UInt8>
+    package let count: Int
+
+    init(adopting base: UnsafeMutablePointer<UInt8>, count: Int) {
+        self.base = base
+        self.count = count
+    }
+
+    /// A block holding a copy of `bytes`.
+    package convenience init(copying bytes: [UInt8]) {
+        let base = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, bytes.count))
+        bytes.withUnsafeBufferPointer { if let source = $0.baseAddress { base.update(from: source, count: $0.count) } }
+        self.init(adopting: base, count: bytes.count)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The bytes, valid only while the block is alive: keep it alive (`withExtendedLifetime`) while using them.
+    package var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    package var bytes: [UInt8] { withExtendedLifetime(self) { Array(buffer) } }
 }
