@@ -154,6 +154,15 @@ package struct JSONStreamSplitter: Sendable {
     }
 
     /// Scans bytes of an open value; returns the index after the last byte it consumed.
+    /// True when any of the eight bytes in `word` is `"`, `\\` or a newline (SWAR zero-byte tests).
+    @inline(__always)
+    private static func hasStringBoundary(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        return hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C)) || hasZero(word ^ (ones &* 0x0A))
+    }
+
     private mutating func scanValue(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into events: inout [Event])
         -> Int
     {
@@ -161,6 +170,16 @@ package struct JSONStreamSplitter: Sendable {
         let count = bytes.count
         var runStart = index
         while index < count {
+            if inString && !escaped, let base = bytes.baseAddress {
+                // Eight bytes at a time through string contents while none is a quote, a backslash or a newline.
+                while index + 8 <= count,
+                    !Self.hasStringBoundary(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                {
+                    index += 8
+                    column += 8
+                }
+                guard index < count else { break }
+            }
             let byte = bytes[index]
             if inString {
                 if escaped {

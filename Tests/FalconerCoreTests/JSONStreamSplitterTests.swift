@@ -95,4 +95,27 @@ import Testing
             "Falco initialized\n[{\"a\":\"b\\\"}\"},\n{\"c\":2}]\n{\n \"d\": [1, 2]\n}\n{\"e\":\"é ✓\"}\n{broken\n"
         #expect(split(text, chunk: chunk) == split(text))
     }
+
+    /// Strings long enough for the eight-bytes-at-a-time scan, with a quote, backslash or newline at every offset,
+    /// fed in chunks that cut them everywhere: the values must come out exactly as written, on the right lines.
+    @Test("long strings with escapes at every offset split the same in any chunking")
+    func longStrings() {
+        var lines: [String] = []
+        for offset in 0..<17 {
+            for special in ["\\\"", "\\\\", "\\n", "é", "\\u2028"] {
+                let padding = String(repeating: "a", count: offset)
+                lines.append("{\"k\":\"\(padding)\(special)\(String(repeating: "b", count: 19))\",\"n\":\(offset)}")
+            }
+        }
+        // A raw newline inside a string ends that value as broken; the next line still splits.
+        lines.append("{\"k\":\"\(String(repeating: "c", count: 13))")
+        lines.append("\"}")
+        lines.append("{\"after\":true}")
+        let text = lines.joined(separator: "\n") + "\n"
+        let whole = split(text)
+        #expect(Array(values(whole).prefix(85)) == Array(lines.prefix(85)))
+        #expect(whole.contains(.malformed(reason: .newlineInString, line: 86)))
+        #expect(values(whole).last == "{\"after\":true}")
+        for chunk in [1, 3, 5, 8, 9, 13] { #expect(split(text, chunk: chunk) == whole, "chunk \(chunk)") }
+    }
 }
