@@ -560,9 +560,7 @@ package struct Analyzer: Sendable {
         var list = playbook?.recommendations ?? []
         let alert = context.alert
         // The generic append_output advice, unless the playbook already gives its own.
-        if alert.source == "syscall", alert[.procPid] == nil,
-            !list.contains(where: { $0.string.containsBytes("append_output") })
-        {
+        if alert.source == "syscall", alert[.procPid] == nil, !(playbook?.advisesAppendOutput ?? false) {
             list.append(Self.appendOutputAdvice)
         }
         if playbook == nil {

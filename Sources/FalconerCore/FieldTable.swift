@@ -10,6 +10,8 @@ package struct FieldTable: Sendable, Sequence {
         let name: String
         var value: FieldValue
         let hash: UInt32
+        /// The `KnownField` index of the name, or -1.
+        let known: Int16
     }
 
     private var entries: [Entry] = []
@@ -67,14 +69,14 @@ package struct FieldTable: Sendable, Sequence {
         }
         if let field = KnownField.lookup(name, hash: hash) {
             // The literal name: never allocated, never reference-counted.
-            entries.append(Entry(name: field.name, value: value, hash: hash))
+            entries.append(Entry(name: field.name, value: value, hash: hash, known: Int16(field.index)))
             if entries.count < Int(UInt8.max) {
                 known[field.index] = UInt8(entries.count)
             } else {
                 knownOverflow = true
             }
         } else {
-            entries.append(Entry(name: name, value: value, hash: hash))
+            entries.append(Entry(name: name, value: value, hash: hash, known: -1))
         }
         if entries.count > Self.indexThreshold {
             if slots.count < entries.count * 2 {
@@ -110,6 +112,14 @@ package struct FieldTable: Sendable, Sequence {
     /// Calls `body` with each name and value in arrival order (no iterator allocation, for the hot path).
     package func forEach(_ body: (String, FieldValue) -> Void) {
         for index in entries.indices { body(entries[index].name, entries[index].value) }
+    }
+
+    /// Calls `body` with each name, its `KnownField` if it is one, and value, in arrival order.
+    package func forEachEntry(_ body: (String, KnownField?, FieldValue) -> Void) {
+        for index in entries.indices {
+            let entry = entries[index]
+            body(entry.name, entry.known >= 0 ? KnownField(index: Int(entry.known)) : nil, entry.value)
+        }
     }
 
     private func index(of name: String, hash: UInt32) -> Int? {

@@ -52,8 +52,12 @@ package struct JSONReportRenderer: Sendable {
         json.strings(alert.tags)
         json.key("fields")
         json.beginObject()
-        alert.fields.forEach { name, value in
-            json.key(dynamic: name)
+        alert.fields.forEachEntry { name, known, value in
+            if let known {
+                json.key(rendered: KnownField.jsonKeys[known.index])
+            } else {
+                json.key(dynamic: name)
+            }
             json.value(value)
         }
         json.endObject()

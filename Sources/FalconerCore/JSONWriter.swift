@@ -155,6 +155,13 @@ package struct JSONWriter: ~Copyable {
         commas &= ~1
     }
 
+    /// Writes a key already rendered as JSON, colon included (`KnownField.jsonKeys`).
+    package mutating func key(rendered: [UInt8]) {
+        separator()
+        put(rendered)
+        commas &= ~1
+    }
+
     /// Writes a key from dynamic text (escaped).
     package mutating func key(dynamic name: String) {
         separator()

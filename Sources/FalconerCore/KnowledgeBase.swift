@@ -78,8 +78,13 @@ package struct RuleInfo: Sendable, Equatable {
 /// A playbook behind a reference, with what the analyzer reads forwarded.
 package final class PlaybookRef: Sendable {
     package let playbook: Playbook
+    /// True when the playbook's recommendations already give the `append_output` advice.
+    let advisesAppendOutput: Bool
 
-    init(_ playbook: Playbook) { self.playbook = playbook }
+    init(_ playbook: Playbook) {
+        self.playbook = playbook
+        advisesAppendOutput = playbook.recommendations.contains { $0.string.containsBytes("append_output") }
+    }
 
     package var rule: String { playbook.rule }
     package var version: Int { playbook.version }

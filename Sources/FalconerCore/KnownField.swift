@@ -8,6 +8,16 @@ package struct KnownField: Sendable, Hashable {
 
     private init(_ index: Int) { self.index = index }
 
+    /// The field in slot `index` (a slot `FieldTable` recorded).
+    init(index: Int) { self.index = index }
+
+    /// Each name as a JSON object key, `"proc.name":`, rendered once.
+    static let jsonKeys: [[UInt8]] = names.map { name in
+        var json = JSONWriter(capacity: name.utf8.count + 8)
+        json.string(name)
+        return json.bytes + [UInt8(ascii: ":")]
+    }
+
     package var name: String { Self.names[index] }
 
     /// Every known name, in slot order.
