@@ -97,22 +97,25 @@ enum MarkdownTelemetry {
     }
 }
 
-/// Runs lanes over batches of values in parallel and keeps input order. While the worker lanes analyse a batch, the
-/// calling thread first handles the outcomes of the batch before it (correlating, writing) and then joins the
-/// analysis with lane 0, so no core idles during the serial part and no more threads run than there are lanes.
+/// Runs lanes over batches of values in parallel and keeps input order. A batch starts on the worker lanes and
+/// `process` returns at once, so the calling thread reads and splits the next batch, and handles the outcomes of the
+/// batch before (correlating, writing), while the workers analyse; at the next call it joins the running batch with
+/// lane 0. No core idles during the serial part, and no more threads run than there are lanes.
 final class BatchProcessor {
     private let lanes: [Lane]
-    private var previous: [Outcome]?
+    /// The batch the worker lanes are analysing.
+    private var running: Job?
     /// Outcomes already handled, waiting to be released on a worker.
     private var handled: [Outcome] = []
 
     init(lanes: [Lane]) { self.lanes = lanes }
 
-    /// Analyses `batch`; meanwhile hands the previous batch's outcomes to `handle`. The outcomes of `batch` are
-    /// handed over on the next call or by `finish`.
+    /// Starts analysing `batch`; first finishes the batch before it and hands its outcomes to `handle`. The outcomes
+    /// of `batch` are handed over on the next call or by `finish`.
     func process(_ batch: [(bytes: [UInt8], origin: String)], handle: ([Outcome]) throws(CLIError) -> Void)
         throws(CLIError)
     {
+        let done = complete()
         let job = Job(batch)
         // The outcomes handled last time are released by a worker: their memory came from the workers' malloc
         // arenas, and freeing it here contended with the workers' own allocations.
@@ -126,23 +129,26 @@ final class BatchProcessor {
                 job.group.leave()
             }
         }
-        var failure: CLIError?
-        if let previous {
-            self.previous = nil
-            do throws(CLIError) { try handle(previous) } catch { failure = error }
-            handled = previous
+        running = job
+        if let done {
+            try handle(done)
+            handled = done
         }
-        job.work(lanes[0])
-        job.group.wait()
-        previous = job.outcomes()
-        if let failure { throw failure }
     }
 
-    /// Hands over the outcomes still held.
+    /// Finishes the running batch and hands over its outcomes.
     func finish(handle: ([Outcome]) throws(CLIError) -> Void) throws(CLIError) {
-        guard let previous else { return }
-        self.previous = nil
-        try handle(previous)
+        guard let done = complete() else { return }
+        try handle(done)
+    }
+
+    /// Joins the running batch with lane 0, waits for the workers, and returns its outcomes.
+    private func complete() -> [Outcome]? {
+        guard let job = running else { return nil }
+        running = nil
+        job.work(lanes[0])
+        job.group.wait()
+        return job.outcomes()
     }
 
     /// One batch shared by the lanes, which take chunks of it in turn.
