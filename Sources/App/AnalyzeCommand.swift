@@ -98,17 +98,17 @@ struct AnalyzeCommand {
             var splitter = JSONStreamSplitter(maxValueBytes: options.maxValueBytes)
             var chunk = [UInt8](repeating: 0, count: 1 << 20)
             var events: [JSONStreamSplitter.Event] = []
-            var batch: [(bytes: [UInt8], origin: String)] = []
+            var batch: [(bytes: [UInt8], line: Int)] = []
             func drain(final: Bool) throws(CLIError) {
                 for event in events {
                     switch event {
                     case .value(let bytes, let line):
-                        batch.append((bytes, "\(name):\(line)"))
+                        batch.append((bytes, line))
                     case .statusLine:
                         counts.statusLines += 1
                     case .malformed(let reason, let line):
                         // Keep order: process what came before the error first.
-                        try processor.process(batch, handle: handle)
+                        try processor.process(batch, source: name, handle: handle)
                         try processor.finish(handle: handle)
                         batch.removeAll(keepingCapacity: true)
                         counts.errors += 1
@@ -117,7 +117,7 @@ struct AnalyzeCommand {
                 }
                 events.removeAll(keepingCapacity: true)
                 if batch.count >= 1024 || (final && !batch.isEmpty) {
-                    try processor.process(batch, handle: handle)
+                    try processor.process(batch, source: name, handle: handle)
                     batch.removeAll(keepingCapacity: true)
                     progress.update(counts)
                 }

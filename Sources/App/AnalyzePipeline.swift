@@ -65,12 +65,14 @@ final class Lane: @unchecked Sendable {
                     return .report(analyzer.analyzeForCorrelation(alert), keys: CorrelationKeys.of(alert))
                 }
                 let out: ByteBlock
+                let time = alert.time
+                let rule = alert.rule
                 switch format {
                 case .json: out = analyzer.analyzeJSON(alert)
                 case .markdown:
                     out = ByteBlock(copying: Array(MarkdownReportRenderer().render(analyzer.analyze(alert)).utf8))
                 }
-                return .rendered(out, time: alert.time, rule: alert.rule)
+                return .rendered(out, time: time, rule: rule)
             }
         } catch {
             return .failed(error)
@@ -112,11 +114,11 @@ final class BatchProcessor {
 
     /// Starts analysing `batch`; first finishes the batch before it and hands its outcomes to `handle`. The outcomes
     /// of `batch` are handed over on the next call or by `finish`.
-    func process(_ batch: [(bytes: [UInt8], origin: String)], handle: ([Outcome]) throws(CLIError) -> Void)
-        throws(CLIError)
-    {
+    func process(
+        _ batch: [(bytes: [UInt8], line: Int)], source: String, handle: ([Outcome]) throws(CLIError) -> Void
+    ) throws(CLIError) {
         let done = complete()
-        let job = Job(batch)
+        let job = Job(batch, source: source)
         // The outcomes handled last time are released by a worker: their memory came from the workers' malloc
         // arenas, and freeing it here contended with the workers' own allocations.
         job.garbage = handled
@@ -157,15 +159,18 @@ final class BatchProcessor {
     // (`group.wait()`). `garbage` is set before any worker starts and cleared only by the first worker.
     private final class Job: @unchecked Sendable {
         static let chunk = 32
-        let batch: [(bytes: [UInt8], origin: String)]
+        let batch: [(bytes: [UInt8], line: Int)]
+        /// The input the batch came from (a file name or `<stdin>`), for origins like `alerts.jsonl:17`.
+        let source: String
         let results: UnsafeMutableBufferPointer<Outcome>
         let next = Atomic<Int>(0)
         let group = DispatchGroup()
         /// Released by the first worker to start (or with the job).
         var garbage: [Outcome] = []
 
-        init(_ batch: [(bytes: [UInt8], origin: String)]) {
+        init(_ batch: [(bytes: [UInt8], line: Int)], source: String) {
             self.batch = batch
+            self.source = source
             results = .allocate(capacity: batch.count)
             results.initialize(repeating: .belowMinimum)
         }
@@ -183,7 +188,11 @@ final class BatchProcessor {
                 let start = next.wrappingAdd(Self.chunk, ordering: .relaxed).oldValue
                 guard start < batch.count else { return }
                 for index in start..<min(start + Self.chunk, batch.count) {
-                    results[index] = lane.process(batch[index].bytes, origin: batch[index].origin)
+                    // The origin is made here, on the lane, not by the thread that splits the input.
+                    var origin = source
+                    origin += ":"
+                    origin += String(batch[index].line)
+                    results[index] = lane.process(batch[index].bytes, origin: origin)
                 }
             }
         }

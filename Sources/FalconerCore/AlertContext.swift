@@ -15,11 +15,11 @@ package struct AlertContext: Sendable {
     /// The rule's tags: the alert's own, or, when the alert carries none, those of the rule in a `--rules` file.
     package let tags: [String]
 
-    package init(alert: Alert, targetSpec: TargetSpec? = nil, ruleTags: [String] = []) {
+    package init(alert: consuming Alert, targetSpec: TargetSpec? = nil, ruleTags: [String] = []) {
         self.alert = alert
-        self.tags = alert.tags.isEmpty ? ruleTags : alert.tags
-        self.target = Target.resolve(alert, spec: targetSpec)
-        self.facts = Self.deriveFacts(alert)
+        tags = self.alert.tags.isEmpty ? ruleTags : self.alert.tags
+        target = Target.resolve(self.alert, spec: targetSpec)
+        facts = Self.deriveFacts(self.alert)
     }
 
     /// True when the fact holds (docs/knowledge-base.md, "Facts"); a fact name Falconer does not know never holds.

@@ -22,7 +22,7 @@ package struct Analyzer: Sendable {
 
     /// Analyses `alert` straight into its JSON line (with the newline), byte for byte what rendering `analyze(_:)`
     /// with `JSONReportRenderer` gives, without building the `Report`.
-    package func analyzeJSON(_ received: Alert) -> ByteBlock {
+    package func analyzeJSON(_ received: consuming Alert) -> ByteBlock {
         var writer = JSONReportWriter(json: JSONWriter(capacity: 12_288))
         analyze(received, into: &writer)
         var json = writer.finish()
@@ -52,10 +52,10 @@ package struct Analyzer: Sendable {
         var entities: Entities
     }
 
-    private func basis(_ received: Alert) -> Basis {
+    private func basis(_ received: consuming Alert) -> Basis {
         let playbook = knowledge.sharedPlaybook(for: received.rule)
         let custom = knowledge.rules.isEmpty ? nil : knowledge.rules[received.rule]
-        let alert = custom.map { Self.complete(received, from: $0) } ?? received
+        let alert = if let custom { Self.complete(received, from: custom) } else { received }
         let context = AlertContext(alert: alert, targetSpec: playbook?.target, ruleTags: custom?.tags ?? [])
         var caveats = decodingCaveats(alert)
         if alert.tags.isEmpty, let custom, !custom.tags.isEmpty {
@@ -87,7 +87,7 @@ package struct Analyzer: Sendable {
     }
 
     /// The full analysis, handed to `sink` part by part in report order.
-    package func analyze<Sink: ReportSink & ~Copyable>(_ received: Alert, into sink: inout Sink) {
+    package func analyze<Sink: ReportSink & ~Copyable>(_ received: consuming Alert, into sink: inout Sink) {
         var basis = basis(received)
         let context = basis.context
         let playbook = basis.playbook

@@ -212,6 +212,22 @@ package struct KnownField: Sendable, Hashable {
         return table
     }()
 
+    private static let nameBytes: [[UInt8]] = names.map { Array($0.utf8) }
+
+    /// The known field whose name is `bytes` (a parser's key, before it becomes a String), or nil.
+    package static func lookup(bytes: UnsafeBufferPointer<UInt8>) -> KnownField? {
+        var hash: UInt32 = 2_166_136_261
+        for byte in bytes { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        let mask = table.count - 1
+        var slot = Int(hash) & mask
+        while true {
+            let index = Int(table[slot])
+            if index < 0 { return nil }
+            if nameBytes[index].elementsEqual(bytes) { return KnownField(index) }
+            slot = (slot + 1) & mask
+        }
+    }
+
     static func lookup(_ name: String, hash: UInt32) -> KnownField? {
         let mask = table.count - 1
         var slot = Int(hash) & mask

@@ -35,6 +35,11 @@ package final class SimdJSONDocumentParser: AlertDocumentParser {
         func text(_ offset: UInt32, _ length: UInt32) -> String {
             String(decoding: UnsafeBufferPointer(start: base + Int(offset), count: Int(length)), as: UTF8.self)
         }
+        /// A field name: the literal of a known field (no allocation), else a new String.
+        func key(_ offset: UInt32, _ length: UInt32) -> String {
+            let bytes = UnsafeBufferPointer(start: base + Int(offset), count: Int(length))
+            return KnownField.lookup(bytes: bytes)?.name ?? String(decoding: bytes, as: UTF8.self)
+        }
         for index in 0..<result.count {
             let entry = entries[index]
             let value: FieldValue?
@@ -49,7 +54,7 @@ package final class SimdJSONDocumentParser: AlertDocumentParser {
             switch Int32(entry.scope) {
             case Int32(FA_SCOPE_FIELDS.rawValue):
                 document.hasFieldsObject = true
-                document.fields.append((text(entry.key_offset, entry.key_length), value))
+                document.fields.append((key(entry.key_offset, entry.key_length), value))
             case Int32(FA_SCOPE_TAG.rawValue):
                 document.tags.append(value)
             default:
