@@ -223,7 +223,12 @@ package struct KnownField: Sendable, Hashable {
         while true {
             let index = Int(table[slot])
             if index < 0 { return nil }
-            if nameBytes[index].elementsEqual(bytes) { return KnownField(index) }
+            let matches = nameBytes[index].withUnsafeBufferPointer { name in
+                guard name.count == bytes.count else { return false }
+                for offset in 0..<name.count where name[offset] != bytes[offset] { return false }
+                return true
+            }
+            if matches { return KnownField(index) }
             slot = (slot + 1) & mask
         }
     }

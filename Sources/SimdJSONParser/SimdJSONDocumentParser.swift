@@ -40,6 +40,9 @@ package final class SimdJSONDocumentParser: AlertDocumentParser {
             let bytes = UnsafeBufferPointer(start: base + Int(offset), count: Int(length))
             return KnownField.lookup(bytes: bytes)?.name ?? String(decoding: bytes, as: UTF8.self)
         }
+        document.fields.reserveCapacity(result.count)
+        document.top.reserveCapacity(12)
+        document.tags.reserveCapacity(8)
         for index in 0..<result.count {
             let entry = entries[index]
             let value: FieldValue?
