@@ -257,6 +257,7 @@ package struct Analyzer: Sendable {
 
     private func assess(_ context: AlertContext, playbook: PlaybookRef?) -> Verdict {
         var reasons: [Reason] = []
+        reasons.reserveCapacity(12)
         let alert = context.alert
         reasons.append(Reason(signal: "base", weight: 20, detail: Self.baseDetail))
         let priorityWeight: Int =
@@ -279,7 +280,7 @@ package struct Analyzer: Sendable {
         for index in playbook?.keptGenericSignals ?? Self.allGenericSignals {
             let signal = GenericSignals.all[index]
             if let weight = signal.weight(context) {
-                reasons.append(Reason(signal: signal.id, weight: weight, detail: Text(dynamic: signal.detail(context))))
+                reasons.append(Reason(signal: signal.id, weight: weight, detail: signal.detail(context)))
             }
         }
         for signal in playbook?.signals ?? [] where context.evaluate(signal.condition) {

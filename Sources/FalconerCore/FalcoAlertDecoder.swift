@@ -65,7 +65,12 @@ package struct FalcoAlertDecoder: Sendable {
             alert.priority = Priority(parsing: priorityText)
             if alert.priority == nil { alert.notes.append("unknown priority '\(priorityText.prefix(40))' ignored") }
         }
-        alert.tags = document.tags.compactMap { $0?.text }.filter { !Self.isBlank($0) }
+        var tags: [String] = []
+        tags.reserveCapacity(document.tags.count)
+        for tag in document.tags {
+            if let text = tag?.text, !Self.isBlank(text) { tags.append(text) }
+        }
+        alert.tags = tags
         if let source {
             alert.source = source
         } else {

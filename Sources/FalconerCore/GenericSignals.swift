@@ -6,7 +6,38 @@ struct GenericSignal: Sendable {
     let basis: [String]
     /// The weight when the signal fires, or nil when it does not.
     let weight: @Sendable (AlertContext) -> Int?
-    let detail: @Sendable (AlertContext) -> String
+    /// The reason's sentence: made per alert when it names alert values, else the same `Text` every time.
+    let detail: @Sendable (AlertContext) -> Text
+
+    init(
+        id: String, basis: [String], weight: @escaping @Sendable (AlertContext) -> Int?,
+        detail: @escaping @Sendable (AlertContext) -> String
+    ) {
+        self.id = id
+        self.basis = basis
+        self.weight = weight
+        self.detail = { Text(dynamic: detail($0)) }
+    }
+
+    /// A signal that picks its sentence among texts made once.
+    init(
+        id: String, basis: [String], weight: @escaping @Sendable (AlertContext) -> Int?,
+        textDetail: @escaping @Sendable (AlertContext) -> Text
+    ) {
+        self.id = id
+        self.basis = basis
+        self.weight = weight
+        self.detail = textDetail
+    }
+
+    /// A signal whose sentence never changes: its `Text` is made once.
+    init(id: String, basis: [String], weight: @escaping @Sendable (AlertContext) -> Int?, fixedDetail: String) {
+        self.id = id
+        self.basis = basis
+        self.weight = weight
+        let text = Text(fixedDetail)
+        self.detail = { _ in text }
+    }
 }
 
 enum GenericSignals {
@@ -23,6 +54,10 @@ enum GenericSignals {
         "/.ssh/", "/.aws/credentials", "/.kube/config", "/.docker/config.json", "id_rsa", "id_ed25519",
     ]
 
+    static let stableRuleDetail = Text("The rule is in Falco's stable set, tuned for few false positives.")
+    static let experimentalRuleDetail = Text(
+        "The rule is experimental (sandbox or deprecated maturity) and fires on more benign activity.")
+
     static let all: [GenericSignal] = [
         GenericSignal(
             id: "rule_maturity", basis: [],
@@ -32,26 +67,23 @@ enum GenericSignals {
                 if tags.contains("maturity_sandbox") || tags.contains("maturity_deprecated") { return -5 }
                 return nil
             },
-            detail: { context in
-                context.tags.contains("maturity_stable")
-                    ? "The rule is in Falco's stable set, tuned for few false positives."
-                    : "The rule is experimental (sandbox or deprecated maturity) and fires on more benign activity."
+            textDetail: { context in
+                context.tags.contains("maturity_stable") ? stableRuleDetail : experimentalRuleDetail
             }),
         GenericSignal(
             id: "in_container", basis: ["in_container", "container.id"], weight: { $0.holds(.inContainer) ? 5 : nil },
-            detail: { _ in
+            fixedDetail:
                 "It happened inside a container, where interactive and administrative activity is rarer than on a host."
-            }),
+        ),
         GenericSignal(
             id: "privileged_container", basis: ["privileged_container", "container.privileged"],
             weight: { $0.holds(.privilegedContainer) ? 10 : nil },
-            detail: { _ in "The container is privileged, so what runs in it can reach the host." }),
+            fixedDetail: "The container is privileged, so what runs in it can reach the host."),
         GenericSignal(
             id: "root_user", basis: ["is_root", "user.uid", "user.name"],
             weight: { $0.alert.source == "syscall" && $0.holds(.isRoot) ? 5 : nil },
-            detail: { _ in
-                "The process runs as root (uid 0), so it can read or change anything on its host or container."
-            }),
+            fixedDetail: "The process runs as root (uid 0), so it can read or change anything on its host or container."
+        ),
         GenericSignal(
             id: "interactive_tty", basis: ["has_tty", "proc.tty"],
             weight: { context in
@@ -63,7 +95,7 @@ enum GenericSignals {
             }),
         GenericSignal(
             id: "no_tty", basis: ["no_tty", "proc.tty"], weight: { $0.holds(.noTty) ? 5 : nil },
-            detail: { _ in "No terminal is attached: nobody typed this interactively, so a program or script did it." }),
+            fixedDetail: "No terminal is attached: nobody typed this interactively, so a program or script did it."),
         GenericSignal(
             id: "service_parent", basis: ["proc.pname", "parent_is_shell"],
             weight: { context in
@@ -76,9 +108,9 @@ enum GenericSignals {
         GenericSignal(
             id: "exe_not_from_image", basis: ["exe_writable", "evt.arg.flags"],
             weight: { $0.holds(.exeWritable) ? 15 : nil },
-            detail: { _ in
+            fixedDetail:
                 "The executable is writable, in the container's upper layer or in memory: it was not shipped in the image."
-            }),
+        ),
         GenericSignal(
             id: "sensitive_target", basis: ["fd.name", "target.path"],
             weight: { context in
@@ -96,13 +128,13 @@ enum GenericSignals {
                 if context.holds(.inContainer) && alert[.containerImageRepository] == nil { return 3 }
                 return alert.unknownFields.count >= 3 ? 3 : nil
             },
-            detail: { _ in
+            fixedDetail:
                 "Falco could not resolve some metadata (image, names or ancestors), which lowers confidence either way."
-            }),
+        ),
         GenericSignal(
             id: "anonymous_user", basis: ["ka.user.name"],
             weight: { $0.alert[.kaUserName] == "system:anonymous" ? 15 : nil },
-            detail: { _ in "The request was made without credentials (system:anonymous)." }),
+            fixedDetail: "The request was made without credentials (system:anonymous)."),
         GenericSignal(
             id: "request_denied", basis: ["ka.response.code"],
             weight: { context in

@@ -233,7 +233,11 @@ package struct JSONReportWriter: ReportSink, ~Copyable {
     /// Room for one alert value being quoted.
     private var scratch: [UInt8] = []
 
-    package init(json: consuming JSONWriter) { self.json = json }
+    package init(json: consuming JSONWriter) {
+        self.json = json
+        commands.reserveCapacity(16)
+        scratch.reserveCapacity(512)
+    }
 
     /// The writer, with the report object written (no newline).
     package consuming func finish() -> JSONWriter { json }
