@@ -7,6 +7,9 @@ package struct Analyzer: Sendable {
     /// ATT&CK mappings already worked out, by rule and tags: a rule's alerts carry the same tags, so the mapping is
     /// the same for all of them.
     private let attackCache = AttackCache()
+    /// Generic steps and mitigations by what picks them (source, target kind, container, Kubernetes): looking up
+    /// their snippets for every alert without a playbook cost a dictionary lookup per snippet.
+    private let genericCache = GenericContentCache()
 
     package init(knowledge: KnowledgeBase) {
         self.knowledge = knowledge
@@ -386,7 +389,7 @@ package struct Analyzer: Sendable {
     ) {
         guard let playbook else {
             steps(
-                GenericContent.steps(for: context, snippets: knowledge.snippets), context, sink: &sink,
+                genericSteps(context), context, sink: &sink,
                 skipped: &skipped)
             return
         }
@@ -394,7 +397,7 @@ package struct Analyzer: Sendable {
         // When the alert lacks the values most playbook steps need, generic steps that do apply fill in.
         if sink.stepCount < 3 {
             steps(
-                GenericContent.steps(for: context, snippets: knowledge.snippets), context, sink: &sink,
+                genericSteps(context), context, sink: &sink,
                 skipped: &skipped)
         }
     }
@@ -409,10 +412,26 @@ package struct Analyzer: Sendable {
         }
     }
 
+    private func genericSteps(_ context: AlertContext) -> [InvestigationStep] {
+        let key = GenericContentCache.Key(context)
+        if let steps = genericCache.steps(for: key) { return steps }
+        let steps = GenericContent.steps(for: context, snippets: knowledge.snippets)
+        genericCache.store(steps: steps, for: key)
+        return steps
+    }
+
+    private func genericMitigations(_ context: AlertContext) -> [Mitigation] {
+        let key = GenericContentCache.Key(context)
+        if let mitigations = genericCache.mitigations(for: key) { return mitigations }
+        let mitigations = GenericContent.mitigations(for: context, snippets: knowledge.snippets)
+        genericCache.store(mitigations: mitigations, for: key)
+        return mitigations
+    }
+
     private func mitigations<Sink: ReportSink & ~Copyable>(
         _ context: AlertContext, playbook: PlaybookRef?, into sink: inout Sink, skipped: inout [String]
     ) {
-        let list = playbook?.mitigations ?? GenericContent.mitigations(for: context, snippets: knowledge.snippets)
+        let list = playbook?.mitigations ?? genericMitigations(context)
         // Container-only advice does not apply on the host, and host-only advice not in a container.
         for index in list.indices where GenericContent.applies(list[index], to: context) {
             if case .missing(let name) = sink.mitigation(list[index], context: context) { skipped.append(name) }
@@ -553,25 +572,22 @@ package struct Analyzer: Sendable {
         }
     }
 
-    private static let appendOutputAdvice = Text(
+    static let appendOutputAdvice = Text(
         "Add proc.pid, proc.ppid, proc.sid and proc.vpgid to Falco's output with `append_output` (falco.yaml) so alerts can be tied to a process and its session."
     )
 
     private func recommend(_ context: AlertContext, playbook: PlaybookRef?) -> [Text] {
-        var list = playbook?.recommendations ?? []
         let alert = context.alert
         // The generic append_output advice, unless the playbook already gives its own.
-        if alert.source == "syscall", alert[.procPid] == nil, !(playbook?.advisesAppendOutput ?? false) {
-            list.append(Self.appendOutputAdvice)
+        let needsAppendOutput = alert.source == "syscall" && alert[.procPid] == nil
+        if let playbook {
+            return needsAppendOutput ? playbook.recommendationsWithAppendOutput : playbook.recommendations
         }
-        if playbook == nil {
-            list.append(
-                Text(
-                    dynamic:
-                        "Write a playbook for \"\(alert.rule)\" (docs/knowledge-base.md) so its alerts get rule-specific signals, steps and tuning."
-                ))
-        }
-        return list
+        let write = Text(
+            dynamic:
+                "Write a playbook for \"\(alert.rule)\" (docs/knowledge-base.md) so its alerts get rule-specific signals, steps and tuning."
+        )
+        return needsAppendOutput ? [Self.appendOutputAdvice, write] : [write]
     }
 }
 
@@ -599,5 +615,36 @@ final class AttackCache: Sendable {
             if entries.count >= Self.capacity { entries.removeFirst() }
             entries.append(Entry(rule: rule, tags: tags, mappings: mappings, caveat: caveat))
         }
+    }
+}
+
+/// Generic content by everything `GenericContent` chooses it by. Unbounded in principle, but the key has a handful
+/// of values per source.
+final class GenericContentCache: Sendable {
+    struct Key: Hashable, Sendable {
+        let source: String
+        let kind: TargetKind
+        let inContainer: Bool
+        let inKubernetes: Bool
+
+        init(_ context: AlertContext) {
+            source = context.alert.source
+            kind = context.target.kind
+            inContainer = context.holds(.inContainer)
+            inKubernetes = context.holds(.inKubernetes)
+        }
+    }
+
+    private let entries = Mutex<(steps: [Key: [InvestigationStep]], mitigations: [Key: [Mitigation]])>(([:], [:]))
+
+    func steps(for key: Key) -> [InvestigationStep]? { entries.withLock { $0.steps[key] } }
+    func mitigations(for key: Key) -> [Mitigation]? { entries.withLock { $0.mitigations[key] } }
+
+    func store(steps: [InvestigationStep], for key: Key) {
+        entries.withLock { if $0.steps.count < 256 { $0.steps[key] = steps } }
+    }
+
+    func store(mitigations: [Mitigation], for key: Key) {
+        entries.withLock { if $0.mitigations.count < 256 { $0.mitigations[key] = mitigations } }
     }
 }

@@ -17,7 +17,11 @@ package struct EventTime: Sendable, Hashable, Comparable, CustomStringConvertibl
 package enum RFC3339 {
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM|±HHMM)`; a space may replace `T`. Returns nil on anything else.
     package static func parse(_ text: String) -> EventTime? {
-        var utf8 = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(utf8: $0) }
+    }
+
+    private static func parse(utf8: UnsafeBufferPointer<UInt8>) -> EventTime? {
         guard utf8.count >= 19, utf8.count <= 64 else { return nil }
         func digits(_ start: Int, _ count: Int) -> Int64? {
             guard start + count <= utf8.count else { return nil }
@@ -67,7 +71,6 @@ package enum RFC3339 {
             return nil
         }
         guard index == utf8.count else { return nil }
-        utf8.removeAll()
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)

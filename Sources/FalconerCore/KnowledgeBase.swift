@@ -78,12 +78,15 @@ package struct RuleInfo: Sendable, Equatable {
 /// A playbook behind a reference, with what the analyzer reads forwarded.
 package final class PlaybookRef: Sendable {
     package let playbook: Playbook
-    /// True when the playbook's recommendations already give the `append_output` advice.
-    let advisesAppendOutput: Bool
+    /// The recommendations with the generic `append_output` advice added, unless the playbook already gives it:
+    /// for syscall alerts without a pid. Made once, not appended for every alert.
+    let recommendationsWithAppendOutput: [Text]
 
     init(_ playbook: Playbook) {
         self.playbook = playbook
-        advisesAppendOutput = playbook.recommendations.contains { $0.string.containsBytes("append_output") }
+        let advises = playbook.recommendations.contains { $0.string.containsBytes("append_output") }
+        recommendationsWithAppendOutput =
+            advises ? playbook.recommendations : playbook.recommendations + [Analyzer.appendOutputAdvice]
     }
 
     package var rule: String { playbook.rule }
