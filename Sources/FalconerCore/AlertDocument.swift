@@ -1,5 +1,7 @@
 /// A parsed alert document, flattened: top-level members, `output_fields` members and tags, each with its value or
-/// nil for JSON null. Parsers (simdjson in production, Foundation in tests) produce it; `FalcoAlertDecoder` reads it.
+/// nil for JSON null. Parsers (simdjson in production, plain Swift in tests) produce it; `FalcoAlertDecoder` reads
+/// it. The top-level `output` text is kept only when no field carries a usable value: it is needed then, to recover
+/// field values with a rule's output format, and otherwise it would be the longest text copied for nothing.
 package struct AlertDocument: Sendable, Equatable {
     package var top: [(key: String, value: FieldValue?)] = []
     package var fields: [(key: String, value: FieldValue?)] = []

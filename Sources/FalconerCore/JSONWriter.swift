@@ -16,17 +16,18 @@ package struct JSONWriter: ~Copyable {
         base = .allocate(capacity: self.capacity)
     }
 
-    deinit { base.deallocate() }
+    /// False once `finishBlock` handed the buffer to a block.
+    private var ownsBuffer = true
+
+    deinit { if ownsBuffer { base.deallocate() } }
 
     /// The bytes written so far.
     package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     /// Hands the bytes written over as a block, without copying them.
     package consuming func finishBlock() -> ByteBlock {
-        let block = ByteBlock(adopting: base, count: count)
-        // The writer's deinit frees whatever `base` is; give it a byte of its own.
-        base = .allocate(capacity: 1)
-        return block
+        ownsBuffer = false
+        return ByteBlock(adopting: base, count: count)
     }
 
     /// Appends the bytes written so far to `out`.

@@ -29,6 +29,11 @@ package struct SwiftAlertDocumentParser: AlertDocumentParser {
             }
             reader.skipSpace()
             guard reader.atEnd else { throw Reader.Failure.message("trailing content after the value") }
+            if document.fields.contains(where: { $0.value.map { !$0.meansUnknown } ?? false }) {
+                for index in document.top.indices where document.top[index].key == "output" {
+                    document.top[index].value = nil
+                }
+            }
             return document
         } catch let error as DecodeError {
             throw error

@@ -43,27 +43,50 @@ package final class SimdJSONDocumentParser: AlertDocumentParser {
         document.fields.reserveCapacity(result.count)
         document.top.reserveCapacity(12)
         document.tags.reserveCapacity(8)
+        // `output` is only read for alerts without field values (to recover them with a rule's output format), and
+        // it is the longest text in an alert: leave it out when a field has a usable value.
+        var hasFieldValue = false
+        for index in 0..<result.count where Int32(entries[index].scope) == Int32(FA_SCOPE_FIELDS.rawValue) {
+            let entry = entries[index]
+            if Int32(entry.kind) == Int32(FA_STRING.rawValue) {
+                let value = UnsafeBufferPointer(start: base + Int(entry.value_offset), count: Int(entry.value_length))
+                if !Self.meansUnknown(value) {
+                    hasFieldValue = true
+                    break
+                }
+            } else if Int32(entry.kind) != Int32(FA_NULL.rawValue) {
+                hasFieldValue = true
+                break
+            }
+        }
         for index in 0..<result.count {
             let entry = entries[index]
-            let value: FieldValue?
-            switch Int32(entry.kind) {
-            case Int32(FA_STRING.rawValue): value = .string(text(entry.value_offset, entry.value_length))
-            case Int32(FA_NUMBER.rawValue): value = .number(text(entry.value_offset, entry.value_length))
-            case Int32(FA_TRUE.rawValue): value = .bool(true)
-            case Int32(FA_FALSE.rawValue): value = .bool(false)
-            case Int32(FA_RAW.rawValue): value = .raw(text(entry.value_offset, entry.value_length))
-            default: value = nil
+            func value() -> FieldValue? {
+                switch Int32(entry.kind) {
+                case Int32(FA_STRING.rawValue): .string(text(entry.value_offset, entry.value_length))
+                case Int32(FA_NUMBER.rawValue): .number(text(entry.value_offset, entry.value_length))
+                case Int32(FA_TRUE.rawValue): .bool(true)
+                case Int32(FA_FALSE.rawValue): .bool(false)
+                case Int32(FA_RAW.rawValue): .raw(text(entry.value_offset, entry.value_length))
+                default: nil
+                }
             }
             switch Int32(entry.scope) {
             case Int32(FA_SCOPE_FIELDS.rawValue):
                 document.hasFieldsObject = true
-                document.fields.append((key(entry.key_offset, entry.key_length), value))
+                document.fields.append((key(entry.key_offset, entry.key_length), value()))
             case Int32(FA_SCOPE_TAG.rawValue):
-                document.tags.append(value)
+                document.tags.append(value())
             default:
-                document.top.append((text(entry.key_offset, entry.key_length), value))
+                let name = text(entry.key_offset, entry.key_length)
+                document.top.append((name, hasFieldValue && name == "output" ? nil : value()))
             }
         }
         return document
+    }
+
+    /// The texts that mean "unknown" (`FieldValue.meansUnknown`): empty, `<NA>`, `N/A`.
+    private static func meansUnknown(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        value.isEmpty || value.elementsEqual("<NA>".utf8) || value.elementsEqual("N/A".utf8)
     }
 }
