@@ -69,29 +69,35 @@ package struct ExceptionBuilder: Sendable {
     {
         var yaml: [UInt8] = []
         yaml.reserveCapacity(256)
-        func literal(_ text: StaticString) { text.withUTF8Buffer { yaml.append(contentsOf: $0) } }
-        /// One flow list of the field names (0), comparisons (1) or values (2).
-        func list(_ part: Int) {
-            literal("[")
-            for index in fields.indices {
-                if index > 0 { literal(", ") }
-                let entry = fields[index]
-                Quoting.appendYAML(part == 0 ? entry.field : part == 1 ? entry.comp : entry.value, to: &yaml)
-            }
-            literal("]\n")
-        }
-        literal("- rule: ")
+        Self.append("- rule: ", to: &yaml)
         Quoting.appendYAML(rule, to: &yaml)
-        literal("\n  exceptions:\n    - name: ")
+        Self.append("\n  exceptions:\n    - name: ", to: &yaml)
         Quoting.appendYAML(name, to: &yaml)
-        literal("\n      fields: ")
-        list(0)
-        literal("      comps: ")
-        list(1)
-        literal("      values:\n        - ")
-        list(2)
-        literal("  override:\n    exceptions: append\n")
+        Self.append("\n      fields: ", to: &yaml)
+        Self.appendList(fields, part: 0, to: &yaml)
+        Self.append("      comps: ", to: &yaml)
+        Self.appendList(fields, part: 1, to: &yaml)
+        Self.append("      values:\n        - ", to: &yaml)
+        Self.appendList(fields, part: 2, to: &yaml)
+        Self.append("  override:\n    exceptions: append\n", to: &yaml)
         return String(decoding: yaml, as: UTF8.self)
+    }
+
+    private static func append(_ text: StaticString, to yaml: inout [UInt8]) {
+        text.withUTF8Buffer { yaml.append(contentsOf: $0) }
+    }
+
+    /// One flow list of the field names (part 0), comparisons (1) or values (2), and its line end.
+    private static func appendList(
+        _ fields: [(field: String, comp: String, value: String)], part: Int, to yaml: inout [UInt8]
+    ) {
+        yaml.append(UInt8(ascii: "["))
+        for index in fields.indices {
+            if index > 0 { append(", ", to: &yaml) }
+            let entry = fields[index]
+            Quoting.appendYAML(part == 0 ? entry.field : part == 1 ? entry.comp : entry.value, to: &yaml)
+        }
+        append("]\n", to: &yaml)
     }
 
     /// A generic exception for rules without a playbook: the actor's executable or user, plus the place.

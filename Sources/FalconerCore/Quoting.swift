@@ -130,22 +130,16 @@ package enum Quoting {
         "true", "false", "yes", "no", "on", "off", "null", "y", "n", "~",
     ].map { Array($0.utf8) }
 
-    /// True when `utf8` is one of the words YAML 1.1 reads as a boolean or null, in any case.
-    private static func isReservedYAMLWord(_ utf8: String.UTF8View) -> Bool {
-        yamlReserved.contains { word in
-            word.count == utf8.count
-                && zip(word, utf8).allSatisfy { expected, byte in
-                    // ASCII letters compare case-insensitively; `~` has no case.
-                    byte == expected || (byte >= 0x41 && byte <= 0x5A && byte | 0x20 == expected)
-                }
-        }
+    private static func isPlainYAMLSafe(_ value: String) -> Bool {
+        var value = value
+        return value.withUTF8 { isPlainYAMLSafe($0) }
     }
 
-    private static func isPlainYAMLSafe(_ value: String) -> Bool {
-        guard let first = value.utf8.first, value.utf8.count <= 200 else { return false }
-        if value.utf8.count <= 5, isReservedYAMLWord(value.utf8) { return false }
+    private static func isPlainYAMLSafe(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = utf8.first, utf8.count <= 200 else { return false }
         // Must not start with an indicator or a digit-like token that YAML 1.1 would read as a number or date;
         // numbers are fine when they are plain integers (Falco compares text).
+        var allDigits = true
         switch first {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "/"),
             UInt8(ascii: "_"), UInt8(ascii: "0")...UInt8(ascii: "9"):
@@ -153,21 +147,38 @@ package enum Quoting {
         default:
             return false
         }
-        for byte in value.utf8 {
+        for byte in utf8 {
             switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "/"),
-                UInt8(ascii: "-"):
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 continue
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"),
+                UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "-"):
+                allDigits = false
             default:
                 return false
             }
         }
         if first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9") {
             // Only plain decimal integers stay bare (e.g. a uid); anything else number-like is quoted.
-            return value.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } && value.utf8.count < 19
+            return allDigits && utf8.count < 19
         }
-        return true
+        // Words YAML 1.1 reads as booleans or null (all letters, at most five) are quoted.
+        return utf8.count > 5 || !isReservedYAMLWord(utf8)
+    }
+
+    /// True when `utf8` is one of the words YAML 1.1 reads as a boolean or null, in any case.
+    private static func isReservedYAMLWord(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        yamlReserved.contains { word in
+            guard word.count == utf8.count else { return false }
+            for index in 0..<word.count {
+                let byte = utf8[index]
+                // ASCII letters compare case-insensitively; `~` has no case.
+                if byte != word[index] && !(byte >= 0x41 && byte <= 0x5A && byte | 0x20 == word[index]) {
+                    return false
+                }
+            }
+            return true
+        }
     }
 
     /// Escapes text for Markdown prose and table cells: no character can start markup, break a table or a line.

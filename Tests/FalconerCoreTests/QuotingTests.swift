@@ -69,6 +69,16 @@ import YAMLParser
         }
     }
 
+    @Test("YAML: plain only for names, paths and short integers; YAML 1.1 words in any case are quoted")
+    func yamlPlainChoice() {
+        for bare in ["1000", "proc.exepath", "/usr/bin/gdb", "host", "a-b_c.d", "yesman", "nully", "_x"] {
+            #expect(Quoting.yaml(bare) == bare, "\(bare)")
+        }
+        for quoted in ["TRUE", "Yes", "n", "Off", "~", "null", "1e3", "1.5", "12345678901234567890", "-1", "a b", ""] {
+            #expect(Quoting.yaml(quoted).hasPrefix("\""), "\(quoted)")
+        }
+    }
+
     @Test("Markdown escaping keeps table cells and code spans intact")
     func markdown() {
         #expect(!Quoting.markdownCode("a|b").contains("a|b"))
