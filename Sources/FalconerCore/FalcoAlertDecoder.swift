@@ -187,9 +187,12 @@ package struct FalcoAlertDecoder: Sendable {
     }
 
     private func trimmed(_ key: String) -> String {
-        guard let first = key.utf8.first, let last = key.utf8.last else { return key }
-        if first != 0x20 && last != 0x20 && first != 0x09 && last != 0x09 { return key }
-        return key.trimmingSpaces
+        var key = key
+        let needsTrim = key.withUTF8 { bytes in
+            guard let first = bytes.first, let last = bytes.last else { return false }
+            return first == 0x20 || last == 0x20 || first == 0x09 || last == 0x09
+        }
+        return needsTrim ? key.trimmingSpaces : key
     }
 }
 

@@ -212,7 +212,11 @@ package struct KnownField: Sendable, Hashable {
         return table
     }()
 
-    private static let nameBytes: [[UInt8]] = names.map { Array($0.utf8) }
+    /// Every name's bytes back to back, and where each starts (one flat array: no inner arrays to retain).
+    private static let flatNames: [UInt8] = names.flatMap { Array($0.utf8) }
+    private static let nameStarts: [Int] = names.reduce(into: [0]) { starts, name in
+        starts.append((starts.last ?? 0) + name.utf8.count)
+    }
 
     /// The known field whose name is `bytes` (a parser's key, before it becomes a String), or nil.
     package static func lookup(bytes: UnsafeBufferPointer<UInt8>) -> KnownField? {
@@ -223,12 +227,14 @@ package struct KnownField: Sendable, Hashable {
         while true {
             let index = Int(table[slot])
             if index < 0 { return nil }
-            let matches = nameBytes[index].withUnsafeBufferPointer { name in
-                guard name.count == bytes.count else { return false }
-                for offset in 0..<name.count where name[offset] != bytes[offset] { return false }
-                return true
+            let start = nameStarts[index]
+            if nameStarts[index + 1] - start == bytes.count {
+                let matches = flatNames.withUnsafeBufferPointer { names in
+                    for offset in 0..<bytes.count where names[start + offset] != bytes[offset] { return false }
+                    return true
+                }
+                if matches { return KnownField(index) }
             }
-            if matches { return KnownField(index) }
             slot = (slot + 1) & mask
         }
     }

@@ -11,6 +11,11 @@ package enum Priority: String, Sendable, CaseIterable, Comparable, Codable {
 
     /// Parses a priority in any case, accepting Falco's short forms (`info`, `warn`, `err`, `crit`, `emerg`).
     package init?(parsing text: String) {
+        // Falco's own spelling first: no lowercased copy for the usual case.
+        if let exact = Priority(rawValue: text) {
+            self = exact
+            return
+        }
         switch text.lowercased() {
         case "debug": self = .debug
         case "informational", "info": self = .informational
