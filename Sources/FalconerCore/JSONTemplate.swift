@@ -148,6 +148,16 @@ package struct JSONTemplate: Sendable {
                     json.rollback(to: mark)
                     return .missing(names[index])
                 }
+                if operation.style == .shell {
+                    // Most values (paths, names, numbers) are shell words as they are, and need no JSON escaping.
+                    var raw = raw
+                    let bare = raw.withUTF8 { utf8 in
+                        guard Quoting.isBareShellWord(utf8) else { return false }
+                        json.appendRaw(utf8)
+                        return true
+                    }
+                    if bare { continue }
+                }
                 scratch.removeAll(keepingCapacity: true)
                 switch operation.style {
                 case .shell: Quoting.appendShell(raw, to: &scratch)

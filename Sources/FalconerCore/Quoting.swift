@@ -16,6 +16,24 @@ package enum Quoting {
         value.withUTF8 { appendShell($0, to: &out) }
     }
 
+    /// True when `utf8` is a shell word as it is (`shell(_:)` would return it unchanged). Such a word holds no byte
+    /// JSON must escape either.
+    package static func isBareShellWord(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = utf8.first, first != UInt8(ascii: "-") else { return false }
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "@"), UInt8(ascii: "%"),
+                UInt8(ascii: "+"), UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "."),
+                UInt8(ascii: "/"), UInt8(ascii: "-"):
+                continue
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
     private static func appendShell(_ utf8: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         if utf8.isEmpty {
             out += [UInt8(ascii: "'"), UInt8(ascii: "'")]

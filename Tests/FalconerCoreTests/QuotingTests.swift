@@ -79,6 +79,16 @@ import YAMLParser
         }
     }
 
+    @Test("a bare shell word is exactly a value shell quoting leaves unchanged")
+    func bareShellWord() {
+        for value in JSONWriterTests.samples() + Self.hostile + ["-x", "x-", "a=b", "/usr/bin/gdb", "1000", "@%+=:,./"]
+        {
+            var text = value
+            let bare = text.withUTF8 { Quoting.isBareShellWord($0) }
+            #expect(bare == (Quoting.shell(value) == value), "\(value.debugDescription)")
+        }
+    }
+
     @Test("Markdown escaping keeps table cells and code spans intact")
     func markdown() {
         #expect(!Quoting.markdownCode("a|b").contains("a|b"))
