@@ -33,6 +33,14 @@ package struct Analyzer: Sendable {
         return json.finishBlock()
     }
 
+    /// The report object alone (no newline), as an incident embeds it: the same bytes as `JSONReportRenderer`
+    /// writes for `analyze(_:)`.
+    package func analyzeJSONObject(_ received: consuming Alert) -> [UInt8] {
+        var writer = JSONReportWriter(json: JSONWriter(capacity: 12_288))
+        analyze(received, into: &writer)
+        return writer.finish().bytes
+    }
+
     /// `analyzeJSON(_:)` appended to `out`.
     package func analyzeJSON(_ received: Alert, into out: inout [UInt8]) {
         let block = analyzeJSON(received)

@@ -5,8 +5,8 @@ package struct Correlator: Sendable {
     package let settings: IncidentSettings
     private var open: [String: Incident] = [:]
     /// Join key -> incident id.
-    private var keyIndex: [String: String] = [:]
-    private var storms: [String: StormState] = [:]
+    private var keyIndex: [HashedKey: String] = [:]
+    private var storms: [HashedKey: StormState] = [:]
     /// The latest event time seen: the correlator's clock.
     private var watermark: EventTime?
     private var lastSweep: EventTime?
@@ -61,11 +61,17 @@ package struct Correlator: Sendable {
 
         // Storms: a rule and workload over the threshold within the window is summarised, not reported one by one.
         if let stormID = stormIncident(for: stormKey, alert: alert, time: time, closed: &closed) {
-            open[stormID]?.alertCount += 1
-            touch(stormID, time)
-            if let index = open[stormID]?.storms.firstIndex(where: { $0.rule == alert.rule }) {
-                // In place (optional chaining on the subscript): a copy would duplicate the incident's storage.
-                open[stormID]?.storms[index].add(alert, time: time)
+            // Taken out while it changes (two lookups instead of one per field), and mutated in place.
+            if var storm = open.removeValue(forKey: stormID) {
+                storm.alertCount += 1
+                if let time {
+                    if storm.firstSeen.map({ time < $0 }) ?? true { storm.firstSeen = time }
+                    if storm.lastSeen.map({ time > $0 }) ?? true { storm.lastSeen = time }
+                }
+                if let index = storm.storms.firstIndex(where: { $0.rule == alert.rule }) {
+                    storm.storms[index].add(alert, time: time)
+                }
+                open[stormID] = storm
             }
             return closed
         }
@@ -73,8 +79,9 @@ package struct Correlator: Sendable {
         // Which open incidents share a key with this alert?
         var matches: [(id: String, key: JoinKeys.Key)] = []
         for key in keys where key.lookup {
-            guard let id = keyIndex[key.value], let incident = open[id] else { continue }
-            if let time, let first = incident.firstSeen, time.nanoseconds - first.nanoseconds > maxSpan { continue }
+            // Only the first-seen time is read: copying the whole incident out would retain all it holds.
+            guard let id = keyIndex[key.value], let firstSeen = open[id].map({ $0.firstSeen }) else { continue }
+            if let time, let first = firstSeen, time.nanoseconds - first.nanoseconds > maxSpan { continue }
             if !matches.contains(where: { $0.id == id }) { matches.append((id, key)) }
         }
         let id: String
@@ -87,7 +94,7 @@ package struct Correlator: Sendable {
             reason = first.key.reason
             for other in matches where other.id != id { merge(other.id, into: id, reason: other.key.reason) }
         } else {
-            id = Self.incidentID(alert: alert, fingerprint: fingerprint)
+            id = Self.incidentID(alert: alert, fingerprint: fingerprint.text)
             if open[id] != nil {
                 // The same first alert twice (a replayed duplicate): keep joining the existing incident.
             } else {
@@ -127,7 +134,9 @@ package struct Correlator: Sendable {
 
     // MARK: - Internals
 
-    private mutating func add(_ report: Report, fingerprint: String, reason: String, to id: String, time: EventTime?) {
+    private mutating func add(
+        _ report: Report, fingerprint: HashedKey, reason: String, to id: String, time: EventTime?
+    ) {
         // Taken out of the dictionary while it changes, so its arrays and sets are mutated in place, not copied.
         guard var incident = open.removeValue(forKey: id) else { return }
         defer { open[id] = incident }
@@ -146,7 +155,7 @@ package struct Correlator: Sendable {
             incident.overflow += 1
         } else {
             let member = IncidentMember(
-                id: report.alert.uuid ?? Self.memberID(report.alert, fingerprint: fingerprint), report: report,
+                id: report.alert.uuid ?? Self.memberID(report.alert, fingerprint: fingerprint.text), report: report,
                 fingerprint: fingerprint, count: 1, firstSeen: time, lastSeen: time, reason: reason,
                 tactics: Self.tactics(of: report), rendered: nil)
             incident.fingerprints[fingerprint] = incident.members.count
@@ -193,7 +202,7 @@ package struct Correlator: Sendable {
         open[target] = into
     }
 
-    private mutating func countForStorm(_ key: String, incidentID: String, time: EventTime?) {
+    private mutating func countForStorm(_ key: HashedKey, incidentID: String, time: EventTime?) {
         var state = storms[key] ?? StormState(windowStart: time, count: 0, incidentID: nil, lastSeen: time)
         if let time, let start = state.windowStart, time.nanoseconds - start.nanoseconds > window {
             state = StormState(windowStart: time, count: 0, incidentID: nil, lastSeen: time)
@@ -205,7 +214,7 @@ package struct Correlator: Sendable {
 
     /// When `key` is over the threshold, returns the storm's incident (creating it and folding in the open
     /// incidents that hold nothing but this storm's alerts).
-    private mutating func stormIncident(for key: String?, alert: Alert, time: EventTime?, closed: inout [Incident])
+    private mutating func stormIncident(for key: HashedKey?, alert: Alert, time: EventTime?, closed: inout [Incident])
         -> String?
     {
         guard let key, var state = storms[key] else { return nil }
@@ -225,7 +234,7 @@ package struct Correlator: Sendable {
             return time.nanoseconds - first.nanoseconds <= maxSpan
         }
         .sorted { ($0.firstSeen?.nanoseconds ?? .max, $0.id) < ($1.firstSeen?.nanoseconds ?? .max, $1.id) }
-        let stormID = noise.first?.id ?? Self.incidentID(alert: alert, fingerprint: "storm|" + key)
+        let stormID = noise.first?.id ?? Self.incidentID(alert: alert, fingerprint: "storm|" + key.text)
         if open[stormID] == nil { open[stormID] = Incident(id: stormID) }
         var summary = StormSummary(
             rule: alert.rule, workload: Fingerprint.workload(of: alert), count: 0, pods: [], containers: [], hosts: [],
@@ -308,7 +317,12 @@ package struct Correlator: Sendable {
         var hash = FNV1a()
         hash.add(fingerprint)
         hash.add(alert.timeText ?? "")
-        for name in alert.fieldOrder { hash.add(name + "=" + (alert[name] ?? "")) }
+        alert.fields.forEach { name, value in
+            hash.addBytes(of: name)
+            hash.addBytes(of: "=")
+            hash.addBytes(of: value.text)
+            hash.endPart()
+        }
         return "fa-" + hash.hex
     }
 

@@ -19,7 +19,7 @@ package struct IncidentMember: Sendable {
     /// falcosidekick's uuid, else a stable id derived from the alert (`fa-` + FNV-1a).
     package var id: String
     package var report: Report
-    package var fingerprint: String
+    package var fingerprint: HashedKey
     package var count: Int
     package var firstSeen: EventTime?
     package var lastSeen: EventTime?
@@ -85,9 +85,9 @@ package struct Incident: Sendable {
     package var overflow: Int
     /// Total alerts, repeats and storm alerts included.
     package var alertCount: Int
-    var fingerprints: [String: Int]
-    var keys: Set<String>
-    var stormKeys: Set<String>
+    var fingerprints: [HashedKey: Int]
+    var keys: Set<HashedKey>
+    var stormKeys: Set<HashedKey>
 
     init(id: String) {
         self.id = id

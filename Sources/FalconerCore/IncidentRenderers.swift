@@ -177,13 +177,6 @@ package struct MarkdownIncidentRenderer: Sendable {
 
 /// A member alert's report as an incident embeds it, so callers can render it in parallel ahead of the incident.
 package enum MemberReport {
-    /// The report object as the incident JSON embeds it (no newline).
-    package static func json(_ report: Report) -> [UInt8] {
-        var json = JSONWriter(capacity: 6144)
-        JSONReportRenderer().write(report, to: &json)
-        return json.bytes
-    }
-
     /// The report in Markdown with its headings moved under the incident's, followed by a blank line.
     package static func markdown(_ report: Report) -> String {
         MarkdownIncidentRenderer.demote(MarkdownReportRenderer().render(report)) + "\n"

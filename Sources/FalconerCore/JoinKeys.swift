@@ -3,83 +3,128 @@
 /// `<NA>`. Pids are only ever keyed together with their host.
 package enum JoinKeys {
     package struct Key: Sendable {
-        package var value: String
+        package var value: HashedKey
         /// Look this key up to find an incident to join.
         package var lookup: Bool
         /// Register this key so later alerts can join through it.
         package var register: Bool
-        /// Formats the reason only when an alert does join through the key (rarely, next to building every key).
-        let describe: @Sendable () -> String
+        /// What the key stands for; the sentence is made only when an alert does join through it (rarely, next to
+        /// building every key).
+        let why: Why
 
         /// Why an alert joined through this key, for the report.
-        package var reason: String { describe() }
+        package var reason: String { why.sentence }
+    }
+
+    /// The entity behind a key, with the values its sentence names.
+    enum Why: Sendable {
+        case container(String, host: String)
+        case pod(String)
+        case session(Int64, host: String)
+        case processGroup(Int64, host: String)
+        case login(uid: Int64, tty: Int64, host: String)
+        case process(Int64, host: String)
+        case child(Int64, host: String)
+        case descendant(Int64, host: String)
+        case kubernetesUser(String)
+        case kubernetesObject(resource: String, namespace: String, name: String)
+        case podEntry(subresource: String, pod: String)
+        case principal(label: String, value: String)
+
+        var sentence: String {
+            switch self {
+            case .container(let id, let host): "same container \(id.prefix(12)) on \(host)"
+            case .pod(let pod): "same pod \(pod)"
+            case .session(let sid, let host): "same session (sid \(sid)) on \(host)"
+            case .processGroup(let group, let host): "same process group \(group) on \(host)"
+            case .login(let uid, let tty, let host): "same login session (login uid \(uid), tty \(tty)) on \(host)"
+            case .process(let pid, let host): "same process (pid \(pid)) on \(host)"
+            case .child(let pid, let host): "child of pid \(pid) on \(host)"
+            case .descendant(let pid, let host): "descendant of pid \(pid) on \(host)"
+            case .kubernetesUser(let user): "same Kubernetes user \(user)"
+            case .kubernetesObject(let resource, let namespace, let name):
+                "same Kubernetes object \(resource) \(namespace)/\(name)"
+            case .podEntry(let subresource, let pod): "\(subresource) into pod \(pod)"
+            case .principal(let label, let value): "same \(label) \(value)"
+            }
+        }
     }
 
     private static let sharedUsers: Set<String> = ["system:anonymous", "system:unauthenticated", "anonymous"]
-    private static let ancestorPIDFields = (2...7).map { "proc.apid[\($0)]" }
-    private static let principalFields = [
-        ("ct.user.arn", "AWS identity"), ("ct.user", "AWS identity"), ("gcp.user", "GCP principal"),
-        ("github.user", "GitHub user"), ("okta.actor.name", "Okta user"),
+    private static let ancestorPIDFields = (2...7).compactMap { KnownField.ancestorPIDs[$0] }
+    private static let principalFields: [(KnownField, String)] = [
+        (.ctUserArn, "AWS identity"), (.ctUser, "AWS identity"), (.gcpUser, "GCP principal"),
+        (.githubUser, "GitHub user"), (.oktaActorName, "Okta user"),
     ]
+
+    /// `parts` joined with `|`, built as bytes: one String per key.
+    private static func key(_ parts: String...) -> HashedKey {
+        var text = TextBuilder(capacity: 64)
+        for (index, part) in parts.enumerated() {
+            if index > 0 { text += "|" }
+            text += part
+        }
+        return HashedKey(text.string)
+    }
 
     package static func keys(for alert: Alert) -> [Key] {
         var keys: [Key] = []
+        keys.reserveCapacity(8)
         let host = alert.hostname ?? alert[.evtHostname] ?? "?"
-        func add(
-            _ value: String, _ reason: @autoclosure @escaping @Sendable () -> String, lookup: Bool = true,
-            register: Bool = true
-        ) {
-            keys.append(Key(value: value, lookup: lookup, register: register, describe: reason))
+        func add(_ value: HashedKey, _ why: Why, lookup: Bool = true, register: Bool = true) {
+            keys.append(Key(value: value, lookup: lookup, register: register, why: why))
         }
         let container = alert[.containerId]
         if let container, container != "host" {
-            add("container|\(host)|\(container)", "same container \(container.prefix(12)) on \(host)")
+            add(key("container", host, container), .container(container, host: host))
         }
         if let ns = alert[.k8sNsName], let pod = alert[.k8sPodName] {
-            add("pod|\(ns)/\(pod)", "same pod \(ns)/\(pod)")
+            let name = ns + "/" + pod
+            add(key("pod", name), .pod(name))
         }
         // Login sessions on one host.
         if let sid = alert.integer(.procSid), sid > 1 {
-            add("sid|\(host)|\(sid)", "same session (sid \(sid)) on \(host)")
+            add(key("sid", host, String(sid)), .session(sid, host: host))
         }
         if let group = alert.integer(.procVpgid), group > 1 {
-            add("pgid|\(host)|\(container ?? "")|\(group)", "same process group \(group) on \(host)")
+            add(key("pgid", host, container ?? "", String(group)), .processGroup(group, host: host))
         }
         if let login = alert.integer(.userLoginuid), login >= 0, login != 4_294_967_295,
             let tty = alert.integer(.procTty), tty != 0
         {
-            add("login|\(host)|\(login)|\(tty)", "same login session (login uid \(login), tty \(tty)) on \(host)")
+            add(key("login", host, String(login), String(tty)), .login(uid: login, tty: tty, host: host))
         }
         // Process lineage on one host (and in one container: pid namespaces repeat small pids).
-        let scope = "\(host)|\(container ?? "host")"
+        let scope = container ?? "host"
         if let pid = alert.integer(.procPid), pid > 1 {
-            add("pid|\(scope)|\(pid)", "same process (pid \(pid)) on \(host)")
+            add(key("pid", host, scope, String(pid)), .process(pid, host: host))
         }
         if let ppid = alert.integer(.procPpid), ppid > 1 {
-            add("pid|\(scope)|\(ppid)", "child of pid \(ppid) on \(host)")
+            add(key("pid", host, scope, String(ppid)), .child(ppid, host: host))
         }
-        for name in Self.ancestorPIDFields {
-            guard let pid = alert.integer(name), pid > 1 else { continue }
-            add("pid|\(scope)|\(pid)", "descendant of pid \(pid) on \(host)", register: false)
+        for field in Self.ancestorPIDFields {
+            guard let pid = alert.integer(field), pid > 1 else { continue }
+            add(key("pid", host, scope, String(pid)), .descendant(pid, host: host), register: false)
         }
         // Kubernetes audit: the object, the user, and exec/attach into a pod.
         if let user = alert[.kaUserName], !sharedUsers.contains(user) {
-            add("k8suser|\(user)", "same Kubernetes user \(user)")
+            add(key("k8suser", user), .kubernetesUser(user))
         }
         if let name = alert[.kaTargetName] {
             let ns = alert[.kaTargetNamespace] ?? ""
             let resource = alert[.kaTargetResource] ?? ""
-            add("k8sobj|\(resource)|\(ns)|\(name)", "same Kubernetes object \(resource) \(ns)/\(name)")
+            add(key("k8sobj", resource, ns, name), .kubernetesObject(resource: resource, namespace: ns, name: name))
             if resource == "pods", !ns.isEmpty, let sub = alert[.kaTargetSubresource],
                 sub == "exec" || sub == "attach"
             {
-                add("pod|\(ns)/\(name)", "\(sub) into pod \(ns)/\(name)")
+                let pod = ns + "/" + name
+                add(key("pod", pod), .podEntry(subresource: sub, pod: pod))
             }
         }
         // Cloud and SaaS principals.
         for (field, label) in Self.principalFields {
             guard let value = alert[field], !sharedUsers.contains(value) else { continue }
-            add("principal|\(alert.source)|\(value)", "same \(label) \(value)")
+            add(key("principal", alert.source, value), .principal(label: label, value: value))
             break
         }
         return keys
@@ -97,13 +142,24 @@ package enum Fingerprint {
         "okta.actor.name", "okta.evt.type", "okta.client.ip",
     ]
 
-    /// Rule, source, host and the identifying fields present.
+    private static let identifying = identifyingFields.map { (name: $0, known: KnownField(named: $0)) }
+
+    /// Rule, source, host and the identifying fields present (`name=value`), separated by U+001F.
     package static func of(_ alert: Alert) -> String {
-        var parts = [alert.rule, alert.source, alert.hostname ?? ""]
-        for field in identifyingFields {
-            if let value = alert[field] { parts.append("\(field)=\(value)") }
+        var text = TextBuilder(capacity: 256)
+        text += alert.rule
+        text += "\u{1F}"
+        text += alert.source
+        text += "\u{1F}"
+        text += alert.hostname ?? ""
+        for field in identifying {
+            guard let value = field.known.map({ alert[$0] }) ?? alert[field.name] else { continue }
+            text += "\u{1F}"
+            text += field.name
+            text += "="
+            text += value
         }
-        return parts.joined(separator: "\u{1F}")
+        return text.string
     }
 
     /// The workload an alert belongs to: namespace and image repository in a container, else the host; for audit
@@ -124,11 +180,19 @@ package enum Fingerprint {
 
     /// The coarse key for storms: rule + workload.
     package static func stormKey(of alert: Alert) -> String? {
-        "\(alert.rule)\u{1F}\(workload(of: alert))"
+        var text = TextBuilder(capacity: 96)
+        text += alert.rule
+        text += "\u{1F}"
+        text += workload(of: alert)
+        return text.string
     }
 
+    /// The last path component of an image repository (`registry/team/web` -> `web`).
     private static func shortImage(_ image: String) -> String {
-        image.split(separator: "/").last.map(String.init) ?? image
+        guard let slash = image.utf8.lastIndex(of: UInt8(ascii: "/")) else { return image }
+        let last = image[image.utf8.index(after: slash)...]
+        // A trailing slash: the component before it, as `split` would give.
+        return last.isEmpty ? image.split(separator: "/").last.map(String.init) ?? image : String(last)
     }
 }
 
@@ -136,12 +200,31 @@ package enum Fingerprint {
 /// correlator's single thread.
 package struct CorrelationKeys: Sendable {
     package var keys: [JoinKeys.Key]
-    package var fingerprint: String
-    package var stormKey: String?
+    package var fingerprint: HashedKey
+    package var stormKey: HashedKey?
 
     package static func of(_ alert: Alert) -> CorrelationKeys {
         CorrelationKeys(
-            keys: JoinKeys.keys(for: alert), fingerprint: Fingerprint.of(alert),
-            stormKey: Fingerprint.stormKey(of: alert))
+            keys: JoinKeys.keys(for: alert), fingerprint: HashedKey(Fingerprint.of(alert)),
+            stormKey: Fingerprint.stormKey(of: alert).map(HashedKey.init))
     }
+}
+
+/// A String with its hash worked out once, where the alert is analysed (in parallel): the correlator's dictionaries
+/// and sets hash its join keys and fingerprints many times on its one thread. The hash is Swift's own, seeded per
+/// process, so crafted alerts cannot collide keys on purpose (no hash flooding).
+package struct HashedKey: Hashable, Sendable, CustomStringConvertible {
+    package let text: String
+    private let hash: Int
+
+    package init(_ text: String) {
+        self.text = text
+        hash = text.hashValue
+    }
+
+    package func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+    package static func == (lhs: HashedKey, rhs: HashedKey) -> Bool { lhs.hash == rhs.hash && lhs.text == rhs.text }
+
+    package var description: String { text }
 }

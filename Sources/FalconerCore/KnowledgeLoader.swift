@@ -405,11 +405,26 @@ package struct FNV1a: Sendable {
     package init() {}
 
     package mutating func add(_ text: String) {
-        for byte in text.utf8 {
-            value ^= UInt64(byte)
-            value = value &* 0x0000_0100_0000_01B3
+        addBytes(of: text)
+        endPart()
+    }
+
+    /// Adds the text's bytes without the separator `add` ends with: several calls then `endPart()` hash the same
+    /// as one `add` of their concatenation, without building it.
+    package mutating func addBytes(of text: String) {
+        var text = text
+        var value = self.value
+        text.withUTF8 { bytes in
+            for byte in bytes {
+                value ^= UInt64(byte)
+                value = value &* 0x0000_0100_0000_01B3
+            }
         }
-        // A separator keeps ("ab","c") and ("a","bc") apart.
+        self.value = value
+    }
+
+    /// The separator that keeps ("ab","c") and ("a","bc") apart.
+    package mutating func endPart() {
         value ^= 0xFF
         value = value &* 0x0000_0100_0000_01B3
     }
