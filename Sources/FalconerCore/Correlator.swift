@@ -167,12 +167,6 @@ package struct Correlator: Sendable {
         }
     }
 
-    private mutating func touch(_ id: String, _ time: EventTime?) {
-        guard let time else { return }
-        if open[id]?.firstSeen.map({ time < $0 }) ?? true { open[id]?.firstSeen = time }
-        if open[id]?.lastSeen.map({ time > $0 }) ?? true { open[id]?.lastSeen = time }
-    }
-
     private mutating func merge(_ source: String, into target: String, reason: String) {
         guard source != target, open[target] != nil, let from = open.removeValue(forKey: source),
             var into = open.removeValue(forKey: target)
