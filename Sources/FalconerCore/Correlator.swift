@@ -4,6 +4,11 @@
 package struct Correlator: Sendable {
     package let settings: IncidentSettings
     private var open: [String: Incident] = [:]
+    /// Each open incident's first and last event time, kept beside `open`: the lookups and the sweep read only these,
+    /// and reading an incident out of `open` copies it, retaining and releasing everything it holds.
+    private var activity: [String: (first: Int64?, last: Int64?)] = [:]
+    /// The open incidents that summarise a storm.
+    private var stormIncidents: Set<String> = []
     /// Join key -> incident id.
     private var keyIndex: [HashedKey: String] = [:]
     private var storms: [HashedKey: StormState] = [:]
@@ -63,6 +68,7 @@ package struct Correlator: Sendable {
         if let stormID = stormIncident(for: stormKey, alert: alert, time: time, closed: &closed) {
             // Taken out while it changes (two lookups instead of one per field), and mutated in place.
             if var storm = open.removeValue(forKey: stormID) {
+                defer { store(storm) }
                 storm.alertCount += 1
                 if let time {
                     if storm.firstSeen.map({ time < $0 }) ?? true { storm.firstSeen = time }
@@ -71,7 +77,6 @@ package struct Correlator: Sendable {
                 if let index = storm.storms.firstIndex(where: { $0.rule == alert.rule }) {
                     storm.storms[index].add(alert, time: time)
                 }
-                open[stormID] = storm
             }
             return closed
         }
@@ -80,8 +85,8 @@ package struct Correlator: Sendable {
         var matches: [(id: String, key: JoinKeys.Key)] = []
         for key in keys where key.lookup {
             // Only the first-seen time is read: copying the whole incident out would retain all it holds.
-            guard let id = keyIndex[key.value], let firstSeen = open[id].map({ $0.firstSeen }) else { continue }
-            if let time, let first = firstSeen, time.nanoseconds - first.nanoseconds > maxSpan { continue }
+            guard let id = keyIndex[key.value], let times = activity[id] else { continue }
+            if let time, let first = times.first, time.nanoseconds - first > maxSpan { continue }
             if !matches.contains(where: { $0.id == id }) { matches.append((id, key)) }
         }
         let id: String
@@ -98,17 +103,13 @@ package struct Correlator: Sendable {
             if open[id] != nil {
                 // The same first alert twice (a replayed duplicate): keep joining the existing incident.
             } else {
-                open[id] = Incident(id: id)
+                store(Incident(id: id))
             }
             reason = "first alert"
         }
-        add(report, fingerprint: fingerprint, reason: reason, to: id, time: time)
+        add(report, fingerprint: fingerprint, keys: keys, stormKey: stormKey, reason: reason, to: id, time: time)
         for key in keys where key.register { keyIndex[key.value] = id }
-        open[id]?.keys.formUnion(keys.filter { $0.register }.map { $0.value })
-        if let stormKey {
-            open[id]?.stormKeys.insert(stormKey)
-            countForStorm(stormKey, incidentID: id, time: time)
-        }
+        if let stormKey { countForStorm(stormKey, incidentID: id, time: time) }
         if open.count > settings.maxOpenIncidents, let oldest = leastRecentlyActive() {
             closed.append(close(oldest))
         }
@@ -135,11 +136,14 @@ package struct Correlator: Sendable {
     // MARK: - Internals
 
     private mutating func add(
-        _ report: Report, fingerprint: HashedKey, reason: String, to id: String, time: EventTime?
+        _ report: Report, fingerprint: HashedKey, keys: [JoinKeys.Key], stormKey: HashedKey?, reason: String,
+        to id: String, time: EventTime?
     ) {
         // Taken out of the dictionary while it changes, so its arrays and sets are mutated in place, not copied.
         guard var incident = open.removeValue(forKey: id) else { return }
-        defer { open[id] = incident }
+        defer { store(incident) }
+        for key in keys where key.register { incident.keys.insert(key.value) }
+        if let stormKey { incident.stormKeys.insert(stormKey) }
         incident.alertCount += 1
         if let index = incident.fingerprints[fingerprint] {
             incident.members[index].count += 1
@@ -165,6 +169,12 @@ package struct Correlator: Sendable {
             if incident.firstSeen.map({ time < $0 }) ?? true { incident.firstSeen = time }
             if incident.lastSeen.map({ time > $0 }) ?? true { incident.lastSeen = time }
         }
+    }
+
+    /// Puts an incident back into `open`, recording its times.
+    private mutating func store(_ incident: Incident) {
+        activity[incident.id] = (incident.firstSeen?.nanoseconds, incident.lastSeen?.nanoseconds)
+        open[incident.id] = incident
     }
 
     private mutating func merge(_ source: String, into target: String, reason: String) {
@@ -193,7 +203,9 @@ package struct Correlator: Sendable {
         if let last = from.lastSeen, into.lastSeen.map({ last > $0 }) ?? true { into.lastSeen = last }
         for key in from.keys { keyIndex[key] = target }
         for (key, state) in storms where state.incidentID == source { storms[key]?.incidentID = target }
-        open[target] = into
+        activity[source] = nil
+        if stormIncidents.remove(source) != nil || !into.storms.isEmpty { stormIncidents.insert(target) }
+        store(into)
     }
 
     private mutating func countForStorm(_ key: HashedKey, incidentID: String, time: EventTime?) {
@@ -217,7 +229,7 @@ package struct Correlator: Sendable {
             return nil
         }
         guard state.count >= settings.stormThreshold else { return nil }
-        if let id = state.incidentID, open[id]?.storms.isEmpty == false { return id }
+        if let id = state.incidentID, stormIncidents.contains(id) { return id }
         // The storm starts now: collect the pure-noise incidents of this key into one. An incident already as long as
         // the maximum span is left to close (else a workload that storms all day would keep one incident, and its
         // summaries, open forever).
@@ -229,7 +241,7 @@ package struct Correlator: Sendable {
         }
         .sorted { ($0.firstSeen?.nanoseconds ?? .max, $0.id) < ($1.firstSeen?.nanoseconds ?? .max, $1.id) }
         let stormID = noise.first?.id ?? Self.incidentID(alert: alert, fingerprint: "storm|" + key.text)
-        if open[stormID] == nil { open[stormID] = Incident(id: stormID) }
+        if open[stormID] == nil { store(Incident(id: stormID)) }
         var summary = StormSummary(
             rule: alert.rule, workload: Fingerprint.workload(of: alert), count: 0, pods: [], containers: [], hosts: [],
             firstSeen: nil, lastSeen: nil)
@@ -251,9 +263,10 @@ package struct Correlator: Sendable {
             }
             storm.fingerprints = [:]
             for (index, member) in storm.members.enumerated() { storm.fingerprints[member.fingerprint] = index }
-            open[stormID] = storm
+            storm.storms.append(summary)
+            store(storm)
+            stormIncidents.insert(stormID)
         }
-        open[stormID]?.storms.append(summary)
         state.incidentID = stormID
         storms[key] = state
         return stormID
@@ -264,10 +277,12 @@ package struct Correlator: Sendable {
         // Sweeping every alert would be O(open incidents); once per 10 s of event time is enough.
         if let last = lastSweep, watermark.nanoseconds - last.nanoseconds < 10_000_000_000 { return [] }
         lastSweep = watermark
-        let idle = open.values.filter { incident in
-            guard let last = incident.lastSeen else { return false }
-            return watermark.nanoseconds - last.nanoseconds > window
-        }.sorted { ($0.firstSeen?.nanoseconds ?? .max, $0.id) < ($1.firstSeen?.nanoseconds ?? .max, $1.id) }
+        var idle: [(first: Int64, id: String)] = []
+        for (id, times) in activity {
+            guard let last = times.last, watermark.nanoseconds - last > window else { continue }
+            idle.append((times.first ?? .max, id))
+        }
+        idle.sort { ($0.first, $0.id) < ($1.first, $1.id) }
         let closed = idle.map { close($0.id) }
         storms = storms.filter { _, state in
             guard let last = state.lastSeen else { return true }
@@ -277,10 +292,12 @@ package struct Correlator: Sendable {
     }
 
     private func leastRecentlyActive() -> String? {
-        open.values.min { ($0.lastSeen?.nanoseconds ?? .min, $0.id) < ($1.lastSeen?.nanoseconds ?? .min, $1.id) }?.id
+        activity.min { ($0.value.last ?? .min, $0.key) < ($1.value.last ?? .min, $1.key) }?.key
     }
 
     private mutating func close(_ id: String) -> Incident {
+        activity[id] = nil
+        stormIncidents.remove(id)
         guard var incident = open.removeValue(forKey: id) else { return Incident(id: id) }
         for key in incident.keys where keyIndex[key] == id { keyIndex[key] = nil }
         let hosts = Set(incident.members.compactMap { $0.report.alert.hostname })
