@@ -39,27 +39,12 @@ package enum Quoting {
             out += [UInt8(ascii: "'"), UInt8(ascii: "'")]
             return
         }
-        var safe = true
-        var control = false
-        for byte in utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "@"), UInt8(ascii: "%"),
-                UInt8(ascii: "+"), UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "."),
-                UInt8(ascii: "/"), UInt8(ascii: "-"):
-                continue
-            case 0..<0x20, 0x7F:
-                control = true
-                safe = false
-            default:
-                safe = false
-            }
-        }
         // A leading '-' would read as an option; '=' first or '%' are fine. '~' is not in the safe set.
-        if safe && utf8[0] != UInt8(ascii: "-") {
+        if isBareShellWord(utf8) {
             out.append(contentsOf: utf8)
             return
         }
+        let control = utf8.contains { $0 < 0x20 || $0 == 0x7F }
         if control {
             out += [UInt8(ascii: "$"), UInt8(ascii: "'")]
             for byte in utf8 {
