@@ -99,7 +99,7 @@ package struct Correlator: Sendable {
             reason = first.key.reason
             for other in matches where other.id != id { merge(other.id, into: id, reason: other.key.reason) }
         } else {
-            id = Self.incidentID(alert: alert, fingerprint: fingerprint.text)
+            id = Self.incidentID(alert: alert, fingerprint: fingerprint.stable)
             if open[id] != nil {
                 // The same first alert twice (a replayed duplicate): keep joining the existing incident.
             } else {
@@ -136,7 +136,7 @@ package struct Correlator: Sendable {
     // MARK: - Internals
 
     private mutating func add(
-        _ report: Report, fingerprint: HashedKey, keys: [JoinKeys.Key], stormKey: HashedKey?, reason: String,
+        _ report: Report, fingerprint: FingerprintKey, keys: [JoinKeys.Key], stormKey: HashedKey?, reason: String,
         to id: String, time: EventTime?
     ) {
         // Taken out of the dictionary while it changes, so its arrays and sets are mutated in place, not copied.
@@ -159,7 +159,7 @@ package struct Correlator: Sendable {
             incident.overflow += 1
         } else {
             let member = IncidentMember(
-                id: report.alert.uuid ?? Self.memberID(report.alert, fingerprint: fingerprint.text), report: report,
+                id: report.alert.uuid ?? Self.memberID(report.alert, fingerprint: fingerprint.stable), report: report,
                 fingerprint: fingerprint, count: 1, firstSeen: time, lastSeen: time, reason: reason,
                 tactics: Self.tactics(of: report), rendered: nil)
             incident.fingerprints[fingerprint] = incident.members.count
@@ -240,7 +240,7 @@ package struct Correlator: Sendable {
             return time.nanoseconds - first.nanoseconds <= maxSpan
         }
         .sorted { ($0.firstSeen?.nanoseconds ?? .max, $0.id) < ($1.firstSeen?.nanoseconds ?? .max, $1.id) }
-        let stormID = noise.first?.id ?? Self.incidentID(alert: alert, fingerprint: "storm|" + key.text)
+        let stormID = noise.first?.id ?? Self.incidentID(alert: alert, fingerprint: Self.hashed("storm|" + key.text))
         if open[stormID] == nil { store(Incident(id: stormID)) }
         var summary = StormSummary(
             rule: alert.rule, workload: Fingerprint.workload(of: alert), count: 0, pods: [], containers: [], hosts: [],
@@ -317,16 +317,22 @@ package struct Correlator: Sendable {
 
     // MARK: - Ids
 
-    static func incidentID(alert: Alert, fingerprint: String) -> String {
+    /// FNV-1a of one text added as a part: where incident ids start from.
+    static func hashed(_ text: String) -> FNV1a {
         var hash = FNV1a()
-        hash.add(fingerprint)
+        hash.add(text)
+        return hash
+    }
+
+    /// `fingerprint` is FNV-1a after the fingerprint text (`FingerprintKey.stable`).
+    static func incidentID(alert: Alert, fingerprint: FNV1a) -> String {
+        var hash = fingerprint
         hash.add(alert.time.map { String($0.nanoseconds) } ?? alert.timeText ?? "")
         return "inc-" + hash.hex.prefix(12)
     }
 
-    static func memberID(_ alert: Alert, fingerprint: String) -> String {
-        var hash = FNV1a()
-        hash.add(fingerprint)
+    static func memberID(_ alert: Alert, fingerprint: FNV1a) -> String {
+        var hash = fingerprint
         hash.add(alert.timeText ?? "")
         alert.fields.forEach { name, value in
             hash.addBytes(of: name)

@@ -19,7 +19,7 @@ package struct IncidentMember: Sendable {
     /// falcosidekick's uuid, else a stable id derived from the alert (`fa-` + FNV-1a).
     package var id: String
     package var report: Report
-    package var fingerprint: HashedKey
+    package var fingerprint: FingerprintKey
     package var count: Int
     package var firstSeen: EventTime?
     package var lastSeen: EventTime?
@@ -85,7 +85,7 @@ package struct Incident: Sendable {
     package var overflow: Int
     /// Total alerts, repeats and storm alerts included.
     package var alertCount: Int
-    var fingerprints: [HashedKey: Int]
+    var fingerprints: [FingerprintKey: Int]
     var keys: Set<HashedKey>
     var stormKeys: Set<HashedKey>
 

@@ -147,19 +147,37 @@ package enum Fingerprint {
     /// Rule, source, host and the identifying fields present (`name=value`), separated by U+001F.
     package static func of(_ alert: Alert) -> String {
         var text = TextBuilder(capacity: 256)
-        text += alert.rule
-        text += "\u{1F}"
-        text += alert.source
-        text += "\u{1F}"
-        text += alert.hostname ?? ""
+        visit(alert) { text += $0 }
+        return text.string
+    }
+
+    /// The fingerprint as the correlator keeps it: hashed while it is built, never joined into one String.
+    package static func key(of alert: Alert) -> FingerprintKey {
+        var hasher = Hasher()
+        var fnv = FNV1a()
+        visit(alert) { piece in
+            var piece = piece
+            piece.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            fnv.addBytes(of: piece)
+        }
+        fnv.endPart()
+        return FingerprintKey(seeded: hasher.finalize(), stable: fnv)
+    }
+
+    /// Calls `body` with the fingerprint's pieces in order (their concatenation is `of(_:)`).
+    private static func visit(_ alert: Alert, _ body: (String) -> Void) {
+        body(alert.rule)
+        body("\u{1F}")
+        body(alert.source)
+        body("\u{1F}")
+        body(alert.hostname ?? "")
         for field in identifying {
             guard let value = field.known.map({ alert[$0] }) ?? alert[field.name] else { continue }
-            text += "\u{1F}"
-            text += field.name
-            text += "="
-            text += value
+            body("\u{1F}")
+            body(field.name)
+            body("=")
+            body(value)
         }
-        return text.string
     }
 
     /// The workload an alert belongs to: namespace and image repository in a container, else the host; for audit
@@ -200,12 +218,12 @@ package enum Fingerprint {
 /// correlator's single thread.
 package struct CorrelationKeys: Sendable {
     package var keys: [JoinKeys.Key]
-    package var fingerprint: HashedKey
+    package var fingerprint: FingerprintKey
     package var stormKey: HashedKey?
 
     package static func of(_ alert: Alert) -> CorrelationKeys {
         CorrelationKeys(
-            keys: JoinKeys.keys(for: alert), fingerprint: HashedKey(Fingerprint.of(alert)),
+            keys: JoinKeys.keys(for: alert), fingerprint: Fingerprint.key(of: alert),
             stormKey: Fingerprint.stormKey(of: alert).map(HashedKey.init))
     }
 }
@@ -227,4 +245,19 @@ package struct HashedKey: Hashable, Sendable, CustomStringConvertible {
     package static func == (lhs: HashedKey, rhs: HashedKey) -> Bool { lhs.hash == rhs.hash && lhs.text == rhs.text }
 
     package var description: String { text }
+}
+
+/// An alert's fingerprint as two hashes of `Fingerprint.of(_:)`: Swift's per-process seeded hash, which crafted
+/// alerts cannot collide on purpose, and FNV-1a, stable across runs, from which incident and member ids continue.
+/// Both must match for two alerts to count as repeats (128 bits; an accidental match is never expected).
+package struct FingerprintKey: Hashable, Sendable {
+    let seeded: Int
+    /// FNV-1a after adding the fingerprint text as one part (`FNV1a.add`).
+    let stable: FNV1a
+
+    package func hash(into hasher: inout Hasher) { hasher.combine(seeded) }
+
+    package static func == (lhs: FingerprintKey, rhs: FingerprintKey) -> Bool {
+        lhs.seeded == rhs.seeded && lhs.stable.value == rhs.stable.value
+    }
 }
