@@ -36,11 +36,11 @@ struct IncidentSession {
         // are analysed in full (the analysis is deterministic) and rendered.
         var incident = incident
         for index in incident.members.indices where incident.members[index].rendered == nil {
-            let alert = incident.members[index].report.alert
+            let slim = incident.members[index].report
             incident.members[index].rendered =
                 switch format {
-                case .json: analyzer.analyzeJSONObject(alert)
-                case .markdown: Array(MemberReport.markdown(analyzer.analyze(alert)).utf8)
+                case .json: analyzer.analyzeJSONObject(continuing: slim)
+                case .markdown: Array(MemberReport.markdown(analyzer.analyze(slim.alert)).utf8)
                 }
         }
         let view = IncidentView(incident, attack: attack)

@@ -99,7 +99,28 @@ package struct Analyzer: Sendable {
 
     /// The full analysis, handed to `sink` part by part in report order.
     package func analyze<Sink: ReportSink & ~Copyable>(_ received: consuming Alert, into sink: inout Sink) {
-        var basis = basis(received)
+        complete(basis(received), into: &sink)
+    }
+
+    /// The JSON object (no newline) of the full analysis of an alert whose slim report
+    /// (`analyzeForCorrelation`) is at hand: its verdict, entities, ATT&CK and caveats are taken from it rather than
+    /// worked out again. The same bytes as `analyzeJSONObject(slim.alert)`.
+    package func analyzeJSONObject(continuing slim: Report) -> [UInt8] {
+        let playbook = knowledge.sharedPlaybook(for: slim.alert.rule)
+        let custom = knowledge.rules.isEmpty ? nil : knowledge.rules[slim.alert.rule]
+        // The slim report's alert is already completed from the rules file: it is used as it is.
+        let context = AlertContext(alert: slim.alert, targetSpec: playbook?.target, ruleTags: custom?.tags ?? [])
+        let basis = Basis(
+            playbook: playbook, custom: custom, context: context, caveats: slim.caveats, attack: slim.attack,
+            verdict: slim.verdict, entities: slim.entities)
+        var writer = JSONReportWriter(json: JSONWriter(capacity: 12_288))
+        complete(basis, into: &writer)
+        return writer.finish().bytes
+    }
+
+    /// Hands `basis` and everything that follows from it to `sink`.
+    private func complete<Sink: ReportSink & ~Copyable>(_ basis: consuming Basis, into sink: inout Sink) {
+        var basis = basis
         let context = basis.context
         let playbook = basis.playbook
         let custom = basis.custom

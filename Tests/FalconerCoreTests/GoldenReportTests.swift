@@ -27,5 +27,8 @@ import Testing
         var direct: [UInt8] = []
         analyzer.analyzeJSON(alert, into: &direct)
         #expect(String(decoding: direct, as: UTF8.self) == JSONReportRenderer().render(report))
+        // Incidents render a member from its slim report: the same object.
+        let slim = analyzer.analyzeForCorrelation(alert)
+        #expect(analyzer.analyzeJSONObject(continuing: slim) == analyzer.analyzeJSONObject(alert))
     }
 }
