@@ -43,9 +43,12 @@ struct AnalyzeCommand {
         let progress = Progress(enabled: options.showProgress && isatty(STDERR_FILENO) == 1)
         var markdownSeparatorNeeded = false
 
-        func handle(_ outcomes: [Outcome]) throws(CLIError) {
-            for outcome in outcomes {
-                switch outcome {
+        /// Takes each outcome out of `outcomes` (leaving a placeholder), so nothing it holds is copied on the way.
+        func handle(_ outcomes: inout [Outcome]) throws(CLIError) {
+            for index in outcomes.indices {
+                var outcome = Outcome.belowMinimum
+                swap(&outcome, &outcomes[index])
+                switch consume outcome {
                 case .report(let report, let keys):
                     counts.reports += 1
                     try incidents?.add(report, keys: keys, output: output)

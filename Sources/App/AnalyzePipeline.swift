@@ -115,7 +115,7 @@ final class BatchProcessor {
     /// Starts analysing `batch`; first finishes the batch before it and hands its outcomes to `handle`. The outcomes
     /// of `batch` are handed over on the next call or by `finish`.
     func process(
-        _ batch: [(bytes: [UInt8], line: Int)], source: String, handle: ([Outcome]) throws(CLIError) -> Void
+        _ batch: [(bytes: [UInt8], line: Int)], source: String, handle: (inout [Outcome]) throws(CLIError) -> Void
     ) throws(CLIError) {
         let done = complete()
         let job = Job(batch, source: source)
@@ -132,16 +132,16 @@ final class BatchProcessor {
             }
         }
         running = job
-        if let done {
-            try handle(done)
+        if var done {
+            try handle(&done)
             handled = done
         }
     }
 
     /// Finishes the running batch and hands over its outcomes.
-    func finish(handle: ([Outcome]) throws(CLIError) -> Void) throws(CLIError) {
-        guard let done = complete() else { return }
-        try handle(done)
+    func finish(handle: (inout [Outcome]) throws(CLIError) -> Void) throws(CLIError) {
+        guard var done = complete() else { return }
+        try handle(&done)
     }
 
     /// Joins the running batch with lane 0, waits for the workers, and returns its outcomes.
