@@ -43,15 +43,22 @@ struct AnalyzeCommand {
         let progress = Progress(enabled: options.showProgress && isatty(STDERR_FILENO) == 1)
         var markdownSeparatorNeeded = false
 
-        /// Takes each outcome out of `outcomes` (leaving a placeholder), so nothing it holds is copied on the way.
+        /// Handles outcomes in order. A slim report is moved out of `outcomes` (leaving a placeholder) into the
+        /// correlator, so nothing it holds is copied; everything else stays in the batch, which a worker releases
+        /// (memory allocated by a worker and freed by this thread made jemalloc keep about 30 MiB more).
         func handle(_ outcomes: inout [Outcome]) throws(CLIError) {
             for index in outcomes.indices {
-                var outcome = Outcome.belowMinimum
-                swap(&outcome, &outcomes[index])
-                switch consume outcome {
-                case .report(let report, let keys):
+                if case .report = outcomes[index] {
+                    var outcome = Outcome.belowMinimum
+                    swap(&outcome, &outcomes[index])
+                    guard case .report(let report, let keys) = consume outcome else { continue }
                     counts.reports += 1
                     try incidents?.add(report, keys: keys, output: output)
+                    continue
+                }
+                switch outcomes[index] {
+                case .report:
+                    break
                 case .rendered(let rendered, let time, let rule):
                     counts.reports += 1
                     if options.format == .markdown && options.outDirectory == nil && markdownSeparatorNeeded {
