@@ -251,9 +251,9 @@ package struct HashedKey: Hashable, Sendable, CustomStringConvertible {
 /// alerts cannot collide on purpose, and FNV-1a, stable across runs, from which incident and member ids continue.
 /// Both must match for two alerts to count as repeats (128 bits; an accidental match is never expected).
 package struct FingerprintKey: Hashable, Sendable {
-    let seeded: Int
+    package let seeded: Int
     /// FNV-1a after adding the fingerprint text as one part (`FNV1a.add`).
-    let stable: FNV1a
+    package let stable: FNV1a
 
     package func hash(into hasher: inout Hasher) { hasher.combine(seeded) }
 

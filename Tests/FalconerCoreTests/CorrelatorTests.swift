@@ -270,4 +270,24 @@ import Testing
         #expect(incidents.first { $0.members[0].report.alert.hostname == "node-a" }?.caveats.count == 1)
         #expect(incidents.first { $0.members[0].report.alert.hostname == "node-b" }?.caveats.isEmpty == true)
     }
+
+    /// The correlator compares fingerprints by two hashes made while the fingerprint is built; they must be the hashes
+    /// of the documented fingerprint text, so repeats collapse and ids stay what they were.
+    @Test("fingerprint keys are the hashes of the fingerprint text, equal for repeats and apart otherwise")
+    func fingerprintKeys() {
+        let shell = report("Terminal shell in container", at: 0, container("c1", pod: "web-1"))
+        let again = report("Terminal shell in container", at: 5, container("c1", pod: "web-1"))
+        let other = report("Terminal shell in container", at: 5, container("c2", pod: "web-1"))
+        for alert in [shell.alert, other.alert] {
+            var fnv = FNV1a()
+            fnv.add(Fingerprint.of(alert))
+            var seeded = Hasher()
+            var text = Fingerprint.of(alert)
+            text.withUTF8 { seeded.combine(bytes: UnsafeRawBufferPointer($0)) }
+            let key = Fingerprint.key(of: alert)
+            #expect(key.stable.value == fnv.value && key.seeded == seeded.finalize())
+        }
+        #expect(Fingerprint.key(of: shell.alert) == Fingerprint.key(of: again.alert))
+        #expect(Fingerprint.key(of: shell.alert) != Fingerprint.key(of: other.alert))
+    }
 }
