@@ -126,7 +126,7 @@ package struct Analyzer: Sendable {
         let custom = basis.custom
         sink.head(
             alert: context.alert, summary: summarize(context, verdict: basis.verdict),
-            description: playbook?.summary ?? custom.map { Text(dynamic: $0.description) },
+            description: playbook?.summary ?? custom.map { Text($0.description) },
             verdict: basis.verdict, entities: basis.entities, attack: basis.attack, benign: playbook?.benign ?? [])
         // The placeholder each left-out step lacked, one entry per step.
         var skipped: [String] = []
@@ -613,8 +613,7 @@ package struct Analyzer: Sendable {
             return needsAppendOutput ? playbook.recommendationsWithAppendOutput : playbook.recommendations
         }
         let write = Text(
-            dynamic:
-                "Write a playbook for \"\(alert.rule)\" (docs/knowledge-base.md) so its alerts get rule-specific signals, steps and tuning."
+            "Write a playbook for \"\(alert.rule)\" (docs/knowledge-base.md) so its alerts get rule-specific signals, steps and tuning."
         )
         return needsAppendOutput ? [Self.appendOutputAdvice, write] : [write]
     }

@@ -334,7 +334,7 @@ package struct Correlator: Sendable {
     static func memberID(_ alert: Alert, fingerprint: FNV1a) -> String {
         var hash = fingerprint
         hash.add(alert.timeText ?? "")
-        alert.fields.forEach { name, value in
+        alert.fields.forEachEntry { name, _, value in
             hash.addBytes(of: name)
             hash.addBytes(of: "=")
             hash.addBytes(of: value.text)

@@ -109,12 +109,8 @@ package struct FieldTable: Sendable, Sequence {
         }
     }
 
-    /// Calls `body` with each name and value in arrival order (no iterator allocation, for the hot path).
-    package func forEach(_ body: (String, FieldValue) -> Void) {
-        for index in entries.indices { body(entries[index].name, entries[index].value) }
-    }
-
-    /// Calls `body` with each name, its `KnownField` if it is one, and value, in arrival order.
+    /// Calls `body` with each name, its `KnownField` if it is one, and value, in arrival order (no iterator
+    /// allocation, for the hot path).
     package func forEachEntry(_ body: (String, KnownField?, FieldValue) -> Void) {
         for index in entries.indices {
             let entry = entries[index]

@@ -16,7 +16,7 @@ struct GenericSignal: Sendable {
         self.id = id
         self.basis = basis
         self.weight = weight
-        self.detail = { Text(dynamic: detail($0)) }
+        self.detail = { Text(detail($0)) }
     }
 
     /// A signal that picks its sentence among texts made once.

@@ -33,12 +33,9 @@ package struct Text: Sendable, Equatable, CustomStringConvertible, ExpressibleBy
         }
     }
 
-    /// Knowledge prose: the JSON form now, the Markdown form when first asked for.
+    /// Knowledge prose, or text made for one alert (a signal's detail, a custom rule's description): the JSON form
+    /// now, the Markdown form when a Markdown report first asks for it.
     package init(_ string: String) { storage = Storage(string) }
-
-    /// Text made for one alert (a generic signal's detail, a custom rule's description): the Markdown form is
-    /// escaped only if a Markdown report asks for it.
-    package init(dynamic string: String) { storage = Storage(string) }
 
     package init(stringLiteral value: String) { self.init(value) }
 
