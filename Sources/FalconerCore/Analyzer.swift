@@ -26,25 +26,20 @@ package struct Analyzer: Sendable {
     /// Analyses `alert` straight into its JSON line (with the newline), byte for byte what rendering `analyze(_:)`
     /// with `JSONReportRenderer` gives, without building the `Report`.
     package func analyzeJSON(_ received: consuming Alert) -> ByteBlock {
-        var writer = JSONReportWriter(json: JSONWriter(capacity: 12_288))
-        analyze(received, into: &writer)
-        var json = writer.finish()
+        var json = writeJSON(basis(received))
         json.newline()
         return json.finishBlock()
     }
 
     /// The report object alone (no newline), as an incident embeds it: the same bytes as `JSONReportRenderer`
     /// writes for `analyze(_:)`.
-    package func analyzeJSONObject(_ received: consuming Alert) -> [UInt8] {
-        var writer = JSONReportWriter(json: JSONWriter(capacity: 12_288))
-        analyze(received, into: &writer)
-        return writer.finish().bytes
-    }
+    package func analyzeJSONObject(_ received: consuming Alert) -> [UInt8] { writeJSON(basis(received)).bytes }
 
-    /// `analyzeJSON(_:)` appended to `out`.
-    package func analyzeJSON(_ received: Alert, into out: inout [UInt8]) {
-        let block = analyzeJSON(received)
-        withExtendedLifetime(block) { out.append(contentsOf: block.buffer) }
+    /// The report object of everything that follows from `basis`, in a writer of its own.
+    private func writeJSON(_ basis: consuming Basis) -> JSONWriter {
+        var writer = JSONReportWriter(json: JSONWriter(capacity: 12_288))
+        complete(basis, into: &writer)
+        return writer.finish()
     }
 
     /// What the correlator needs of an alert, and no more: the report without investigation, mitigations, tuning,
@@ -113,9 +108,7 @@ package struct Analyzer: Sendable {
         let basis = Basis(
             playbook: playbook, custom: custom, context: context, caveats: slim.caveats, attack: slim.attack,
             verdict: slim.verdict, entities: slim.entities)
-        var writer = JSONReportWriter(json: JSONWriter(capacity: 12_288))
-        complete(basis, into: &writer)
-        return writer.finish().bytes
+        return writeJSON(basis).bytes
     }
 
     /// Hands `basis` and everything that follows from it to `sink`.

@@ -92,9 +92,12 @@ package struct FieldTable: Sendable, Sequence {
         guard let index = index(of: name, hash: Self.hash(name)) else { return }
         entries.remove(at: index)
         known = InlineArray(repeating: 0)
-        for position in entries.indices {
-            guard let field = KnownField.lookup(entries[position].name, hash: entries[position].hash) else { continue }
-            if position + 1 < Int(UInt8.max) { known[field.index] = UInt8(position + 1) } else { knownOverflow = true }
+        for position in entries.indices where entries[position].known >= 0 {
+            if position + 1 < Int(UInt8.max) {
+                known[Int(entries[position].known)] = UInt8(position + 1)
+            } else {
+                knownOverflow = true
+            }
         }
         slots = []
         if entries.count > Self.indexThreshold { rebuildIndex() }

@@ -38,8 +38,7 @@ import Testing
                 JSONReportRenderer().render(report, into: &json)
                 #expect(
                     (try? JSONSerialization.jsonObject(with: Data(json))) != nil, "line \(line): invalid JSON report")
-                var direct: [UInt8] = []
-                analyzer.analyzeJSON(alert, into: &direct)
+                let direct = analyzer.analyzeJSON(alert).bytes
                 #expect(direct == json, "line \(line): the direct JSON differs from the rendered report")
                 #expect(!MarkdownReportRenderer().render(report).isEmpty)
                 reports += 1

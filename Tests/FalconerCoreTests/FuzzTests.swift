@@ -32,8 +32,7 @@ import Testing
                 let report = analyzer.analyze(alert)
                 var out: [UInt8] = []
                 JSONReportRenderer().render(report, into: &out)
-                var direct: [UInt8] = []
-                analyzer.analyzeJSON(alert, into: &direct)
+                let direct = analyzer.analyzeJSON(alert).bytes
                 #expect(direct == out, "the direct JSON differs from the rendered report")
                 #expect(
                     (try? JSONSerialization.jsonObject(with: Data(out))) != nil,

@@ -24,8 +24,7 @@ import Testing
         expectGolden(MarkdownReportRenderer().render(report), named: "\(name).md")
         expectGolden(JSONReportRenderer().render(report), named: "\(name).json")
         // `falconer analyze --format json` writes straight from the analysis, without the Report: the same bytes.
-        var direct: [UInt8] = []
-        analyzer.analyzeJSON(alert, into: &direct)
+        let direct = analyzer.analyzeJSON(alert).bytes
         #expect(String(decoding: direct, as: UTF8.self) == JSONReportRenderer().render(report))
         // Incidents render a member from its slim report: the same object.
         let slim = analyzer.analyzeForCorrelation(alert)
