@@ -1,19 +1,79 @@
-/// A parsed alert document, flattened: top-level members, `output_fields` members and tags, each with its value or
-/// nil for JSON null. Parsers (simdjson in production, plain Swift in tests) produce it; `FalcoAlertDecoder` reads
-/// it. The top-level `output` text is kept only when no field carries a usable value: it is needed then, to recover
-/// field values with a rule's output format, and otherwise it would be the longest text copied for nothing.
+/// A parsed alert document, flattened: top-level members, the `output_fields` values and the tags. Parsers
+/// (simdjson in production, plain Swift in tests) produce it; `FalcoAlertDecoder` reads it.
+///
+/// Field values and tags are normalised as they are added, so every parser treats them alike and no intermediate
+/// list is built: names are trimmed of stray spaces, a value meaning "unknown" (`null`, `""`, `"<NA>"`, `"N/A"`)
+/// records its name in `unknownFields`, and blank tags are dropped. The top-level `output` text is kept only when no
+/// field carries a usable value (`fields` is empty): it is needed then, to recover field values with a rule's output format, and
+/// otherwise it would be the longest text copied for nothing.
 package struct AlertDocument: Sendable, Equatable {
     package var top: [(key: String, value: FieldValue?)] = []
-    package var fields: [(key: String, value: FieldValue?)] = []
-    package var tags: [FieldValue?] = []
-    package var hasFieldsObject = false
+    /// The usable field values, by trimmed name, in arrival order.
+    package private(set) var fields = FieldTable()
+    /// Fields that arrived with a value meaning "unknown", by trimmed name, in arrival order.
+    package private(set) var unknownFields: [String] = []
+    /// The tags, blank ones removed.
+    package private(set) var tags: [String] = []
 
     package init() {}
 
+    package mutating func reserveFields(_ count: Int) { fields.reserveCapacity(count) }
+
+    /// Adds one `output_fields` member as it arrived.
+    package mutating func addField(_ rawName: String, _ value: FieldValue?) {
+        let name = Self.trimmed(rawName)
+        guard !name.isEmpty else { return }
+        guard let value, !value.meansUnknown else {
+            unknownFields.append(name)
+            return
+        }
+        fields.insert(value, for: name)
+    }
+
+    /// Adds one `output_fields` member whose name needs no trimming (`needsTrimming` is false for it) and whose
+    /// FNV-1a hash and `KnownField` the parser already worked out; `value` is nil when it means "unknown".
+    package mutating func addField(name: String, known: KnownField?, hash: UInt32, value: FieldValue?) {
+        guard !name.isEmpty else { return }
+        guard let value else {
+            unknownFields.append(name)
+            return
+        }
+        fields.insert(value, for: name, known: known, hash: hash)
+    }
+
+    /// Adds one element of `tags`; blank tags are dropped.
+    package mutating func addTag(_ value: FieldValue?) {
+        guard let text = value?.text, !Self.isBlank(text) else { return }
+        tags.append(text)
+    }
+
+    /// Adds one tag text that is not blank (`isBlank` is false for it).
+    package mutating func addTag(text: String) { tags.append(text) }
+
+    package mutating func reserveTags(_ count: Int) { tags.reserveCapacity(count) }
+
+    /// True when a field name has a space or tab at either end, so `addField(_:_:)` would trim it.
+    package static func needsTrimming(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first, let last = bytes.last else { return false }
+        return first == 0x20 || last == 0x20 || first == 0x09 || last == 0x09
+    }
+
+    /// True for an empty or all-whitespace tag (the usual tag starts with a letter, so this rarely trims).
+    package static func isBlank(_ text: String) -> Bool {
+        if let first = text.utf8.first, first > 0x20 && first < 0x7F { return false }
+        return text.trimmingSpaces.isEmpty
+    }
+
+    /// A key with stray spaces or tabs at either end trimmed of all surrounding whitespace.
+    package static func trimmed(_ key: String) -> String {
+        var key = key
+        let needsTrim = key.withUTF8 { needsTrimming($0) }
+        return needsTrim ? key.trimmingSpaces : key
+    }
+
     package static func == (lhs: AlertDocument, rhs: AlertDocument) -> Bool {
         lhs.top.map(\.key) == rhs.top.map(\.key) && lhs.top.map(\.value) == rhs.top.map(\.value)
-            && lhs.fields.map(\.key) == rhs.fields.map(\.key) && lhs.fields.map(\.value) == rhs.fields.map(\.value)
-            && lhs.tags == rhs.tags
+            && lhs.fields == rhs.fields && lhs.unknownFields == rhs.unknownFields && lhs.tags == rhs.tags
     }
 }
 

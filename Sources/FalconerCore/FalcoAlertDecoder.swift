@@ -18,7 +18,7 @@ package struct FalcoAlertDecoder: Sendable {
         var output: String?
         var uuid: String?
         for (rawKey, value) in document.top {
-            let key = trimmed(rawKey)
+            let key = AlertDocument.trimmed(rawKey)
             guard let value, !value.meansUnknown else { continue }
             switch key {
             case "rule":
@@ -37,18 +37,7 @@ package struct FalcoAlertDecoder: Sendable {
         }
         guard let rule, !rule.isEmpty else { throw DecodeError(reason: .missingField("rule"), origin: origin) }
 
-        var fields = FieldTable()
-        fields.reserveCapacity(document.fields.count)
-        var unknown: [String] = []
-        for (rawKey, value) in document.fields {
-            let key = trimmed(rawKey)
-            guard !key.isEmpty else { continue }
-            guard let value, !value.meansUnknown else {
-                unknown.append(key)
-                continue
-            }
-            fields.insert(value, for: key)
-        }
+        let fields = document.fields
 
         if source == "internal" || rule.hasPrefix("Falco internal") {
             return .telemetry(
@@ -58,19 +47,14 @@ package struct FalcoAlertDecoder: Sendable {
 
         var alert = Alert(rule: rule, source: "", origin: origin, fields: fields)
         alert.uuid = uuid
-        alert.unknownFields = unknown
+        alert.unknownFields = document.unknownFields
         alert.output = output
         alert.hostname = hostname ?? fields[.evtHostname]?.text
         if let priorityText {
             alert.priority = Priority(parsing: priorityText)
             if alert.priority == nil { alert.notes.append("unknown priority '\(priorityText.prefix(40))' ignored") }
         }
-        var tags: [String] = []
-        tags.reserveCapacity(document.tags.count)
-        for tag in document.tags {
-            if let text = tag?.text, !Self.isBlank(text) { tags.append(text) }
-        }
-        alert.tags = tags
+        alert.tags = document.tags
         if let source {
             alert.source = source
         } else {
@@ -178,21 +162,6 @@ package struct FalcoAlertDecoder: Sendable {
         return Telemetry(
             kind: kind, rule: rule, hostname: hostname ?? fields[.evtHostname]?.text, timeText: timeText, time: time,
             counters: counters, isCaveat: isCaveat, origin: origin)
-    }
-
-    /// True for an empty or all-whitespace tag (the usual tag starts with a letter, so this rarely trims).
-    private static func isBlank(_ text: String) -> Bool {
-        if let first = text.utf8.first, first > 0x20 && first < 0x7F { return false }
-        return text.trimmingSpaces.isEmpty
-    }
-
-    private func trimmed(_ key: String) -> String {
-        var key = key
-        let needsTrim = key.withUTF8 { bytes in
-            guard let first = bytes.first, let last = bytes.last else { return false }
-            return first == 0x20 || last == 0x20 || first == 0x09 || last == 0x09
-        }
-        return needsTrim ? key.trimmingSpaces : key
     }
 }
 

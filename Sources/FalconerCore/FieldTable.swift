@@ -63,11 +63,18 @@ package struct FieldTable: Sendable, Sequence {
     @discardableResult
     package mutating func insert(_ value: FieldValue, for name: String) -> Bool {
         let hash = Self.hash(name)
+        return insert(value, for: name, known: KnownField.lookup(name, hash: hash), hash: hash)
+    }
+
+    /// `insert(_:for:)` for a decoder that already has the name's FNV-1a `hash` and `KnownField`.
+    @discardableResult
+    package mutating func insert(_ value: FieldValue, for name: String, known field: KnownField?, hash: UInt32) -> Bool
+    {
         if let index = index(of: name, hash: hash) {
             entries[index].value = value
             return false
         }
-        if let field = KnownField.lookup(name, hash: hash) {
+        if let field {
             // The literal name: never allocated, never reference-counted.
             entries.append(Entry(name: field.name, value: value, hash: hash, known: Int16(field.index)))
             if entries.count < Int(UInt8.max) {
@@ -157,11 +164,7 @@ package struct FieldTable: Sendable, Sequence {
     @inline(__always)
     static func hash(_ name: String) -> UInt32 {
         var name = name
-        return name.withUTF8 { bytes in
-            var hash: UInt32 = 2_166_136_261
-            for byte in bytes { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-            return hash
-        }
+        return name.withUTF8 { KnownField.hash(bytes: $0) }
     }
 }
 

@@ -220,8 +220,19 @@ package struct KnownField: Sendable, Hashable {
 
     /// The known field whose name is `bytes` (a parser's key, before it becomes a String), or nil.
     package static func lookup(bytes: UnsafeBufferPointer<UInt8>) -> KnownField? {
+        lookup(bytes: bytes, hash: hash(bytes: bytes))
+    }
+
+    /// FNV-1a over a name's bytes: the hash `FieldTable` keeps for each name.
+    @inline(__always)
+    package static func hash(bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
         var hash: UInt32 = 2_166_136_261
         for byte in bytes { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return hash
+    }
+
+    /// `lookup(bytes:)` for bytes whose FNV-1a `hash` is at hand.
+    package static func lookup(bytes: UnsafeBufferPointer<UInt8>, hash: UInt32) -> KnownField? {
         let mask = table.count - 1
         var slot = Int(hash) & mask
         while true {

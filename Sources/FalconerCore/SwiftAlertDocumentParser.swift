@@ -17,19 +17,16 @@ package struct SwiftAlertDocumentParser: AlertDocumentParser {
             try reader.object { key, reader in
                 switch key {
                 case "output_fields" where reader.peek == UInt8(ascii: "{"):
-                    document.hasFieldsObject = true
-                    try reader.object { innerKey, reader in
-                        document.fields.append((innerKey, try reader.scalar(depth: 2)))
-                    }
+                    try reader.object { innerKey, reader in document.addField(innerKey, try reader.scalar(depth: 2)) }
                 case "tags" where reader.peek == UInt8(ascii: "["):
-                    try reader.array { reader in document.tags.append(try reader.scalar(depth: 2)) }
+                    try reader.array { reader in document.addTag(try reader.scalar(depth: 2)) }
                 default:
                     document.top.append((key, try reader.scalar(depth: 1)))
                 }
             }
             reader.skipSpace()
             guard reader.atEnd else { throw Reader.Failure.message("trailing content after the value") }
-            if document.fields.contains(where: { $0.value.map { !$0.meansUnknown } ?? false }) {
+            if !document.fields.isEmpty {
                 for index in document.top.indices where document.top[index].key == "output" {
                     document.top[index].value = nil
                 }

@@ -7,6 +7,10 @@ package final class SimdJSONDocumentParser: AlertDocumentParser {
     private let parser: OpaquePointer
     private var padded: [UInt8] = []
     private let padding: Int
+    /// Rule names and tags seen lately, by FNV-1a hash: a stream repeats a few dozen of them, and reusing the
+    /// String saves an allocation and a copy for each one longer than 15 bytes.
+    private var interned = [String?](repeating: nil, count: SimdJSONDocumentParser.internedSlots)
+    private static let internedSlots = 256
 
     /// Makes a parser for documents up to `maxBytes`; nil if simdjson cannot allocate.
     package init?(maxBytes: Int) {
@@ -32,57 +36,76 @@ package final class SimdJSONDocumentParser: AlertDocumentParser {
         var document = AlertDocument()
         guard let entries = result.entries, let arena = result.arena else { return document }
         let base = UnsafeRawPointer(arena).assumingMemoryBound(to: UInt8.self)
+        func buffer(_ offset: UInt32, _ length: UInt32) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(start: base + Int(offset), count: Int(length))
+        }
         func text(_ offset: UInt32, _ length: UInt32) -> String {
-            String(decoding: UnsafeBufferPointer(start: base + Int(offset), count: Int(length)), as: UTF8.self)
+            String(decoding: buffer(offset, length), as: UTF8.self)
         }
-        /// A field name: the literal of a known field (no allocation), else a new String.
-        func key(_ offset: UInt32, _ length: UInt32) -> String {
-            let bytes = UnsafeBufferPointer(start: base + Int(offset), count: Int(length))
-            return KnownField.lookup(bytes: bytes)?.name ?? String(decoding: bytes, as: UTF8.self)
+        func value(_ entry: fa_entry) -> FieldValue? {
+            switch Int32(entry.kind) {
+            case Int32(FA_STRING.rawValue): .string(text(entry.value_offset, entry.value_length))
+            case Int32(FA_NUMBER.rawValue): .number(text(entry.value_offset, entry.value_length))
+            case Int32(FA_TRUE.rawValue): .bool(true)
+            case Int32(FA_FALSE.rawValue): .bool(false)
+            case Int32(FA_RAW.rawValue): .raw(text(entry.value_offset, entry.value_length))
+            default: nil
+            }
         }
-        document.fields.reserveCapacity(result.count)
-        document.top.reserveCapacity(12)
-        document.tags.reserveCapacity(8)
-        // `output` is only read for alerts without field values (to recover them with a rule's output format), and
-        // it is the longest text in an alert: leave it out when a field has a usable value.
-        var hasFieldValue = false
+        // Fields first: whether any has a usable value decides whether `output` is kept.
+        document.reserveFields(result.count)
         for index in 0..<result.count where Int32(entries[index].scope) == Int32(FA_SCOPE_FIELDS.rawValue) {
             let entry = entries[index]
-            if Int32(entry.kind) == Int32(FA_STRING.rawValue) {
-                let value = UnsafeBufferPointer(start: base + Int(entry.value_offset), count: Int(entry.value_length))
-                if !Self.meansUnknown(value) {
-                    hasFieldValue = true
-                    break
-                }
-            } else if Int32(entry.kind) != Int32(FA_NULL.rawValue) {
-                hasFieldValue = true
-                break
+            let name = buffer(entry.key_offset, entry.key_length)
+            if AlertDocument.needsTrimming(name) {
+                document.addField(text(entry.key_offset, entry.key_length), value(entry))
+                continue
             }
+            let isUnknown =
+                Int32(entry.kind) == Int32(FA_NULL.rawValue)
+                || (Int32(entry.kind) == Int32(FA_STRING.rawValue)
+                    && Self.meansUnknown(buffer(entry.value_offset, entry.value_length)))
+            let hash = KnownField.hash(bytes: name)
+            // A known name is stored as its literal: no allocation.
+            let known = KnownField.lookup(bytes: name, hash: hash)
+            document.addField(
+                name: known?.name ?? String(decoding: name, as: UTF8.self), known: known, hash: hash,
+                value: isUnknown ? nil : value(entry))
         }
+        let keepOutput = document.fields.isEmpty
+        document.top.reserveCapacity(12)
         for index in 0..<result.count {
             let entry = entries[index]
-            func value() -> FieldValue? {
-                switch Int32(entry.kind) {
-                case Int32(FA_STRING.rawValue): .string(text(entry.value_offset, entry.value_length))
-                case Int32(FA_NUMBER.rawValue): .number(text(entry.value_offset, entry.value_length))
-                case Int32(FA_TRUE.rawValue): .bool(true)
-                case Int32(FA_FALSE.rawValue): .bool(false)
-                case Int32(FA_RAW.rawValue): .raw(text(entry.value_offset, entry.value_length))
-                default: nil
-                }
-            }
             switch Int32(entry.scope) {
             case Int32(FA_SCOPE_FIELDS.rawValue):
-                document.hasFieldsObject = true
-                document.fields.append((key(entry.key_offset, entry.key_length), value()))
+                continue
             case Int32(FA_SCOPE_TAG.rawValue):
-                document.tags.append(value())
+                if Int32(entry.kind) == Int32(FA_STRING.rawValue) {
+                    let tag = intern(buffer(entry.value_offset, entry.value_length))
+                    if !AlertDocument.isBlank(tag) { document.addTag(text: tag) }
+                } else {
+                    document.addTag(value(entry))
+                }
             default:
                 let name = text(entry.key_offset, entry.key_length)
-                document.top.append((name, hasFieldValue && name == "output" ? nil : value()))
+                if name == "rule" && Int32(entry.kind) == Int32(FA_STRING.rawValue) {
+                    document.top.append((name, .string(intern(buffer(entry.value_offset, entry.value_length)))))
+                } else {
+                    document.top.append((name, !keepOutput && name == "output" ? nil : value(entry)))
+                }
             }
         }
         return document
+    }
+
+    /// The String for `bytes`: the one made for the same bytes last time when it is still in its slot.
+    private func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard bytes.count > 15, bytes.count <= 256 else { return String(decoding: bytes, as: UTF8.self) }
+        let slot = Int(KnownField.hash(bytes: bytes) % UInt32(Self.internedSlots))
+        if var cached = interned[slot], cached.withUTF8({ $0.elementsEqual(bytes) }) { return cached }
+        let made = String(decoding: bytes, as: UTF8.self)
+        interned[slot] = made
+        return made
     }
 
     /// The texts that mean "unknown" (`FieldValue.meansUnknown`): empty, `<NA>`, `N/A`.
