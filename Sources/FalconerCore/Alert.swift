@@ -51,7 +51,30 @@ package struct Alert: Sendable {
         self.notes = []
     }
 
-    /// An alert whose fields are already in a table (the decoder's path).
+    /// An alert with every part given (the decoder's path).
+    package init(
+        uuid: String?, rule: String, priority: Priority?, timeText: String?, time: EventTime?, timeField: String?,
+        source: String, isSourceInferred: Bool, hostname: String?, tags: [String], output: String?,
+        fields: FieldTable, unknownFields: [String], origin: String, notes: [String]
+    ) {
+        self.uuid = uuid
+        self.rule = rule
+        self.priority = priority
+        self.timeText = timeText
+        self.time = time
+        self.timeField = timeField
+        self.source = source
+        self.isSourceInferred = isSourceInferred
+        self.hostname = hostname
+        self.tags = tags
+        self.output = output
+        self.fields = fields
+        self.unknownFields = unknownFields
+        self.origin = origin
+        self.notes = notes
+    }
+
+    /// An alert whose fields are already in a table.
     package init(rule: String, source: String, origin: String, fields: FieldTable) {
         self.init(rule: rule, priority: nil, source: source, origin: origin)
         self.fields = fields

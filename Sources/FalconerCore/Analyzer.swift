@@ -61,8 +61,14 @@ package struct Analyzer: Sendable {
     private func basis(_ received: consuming Alert) -> Basis {
         let playbook = knowledge.sharedPlaybook(for: received.rule)
         let custom = knowledge.rules.isEmpty ? nil : knowledge.rules[received.rule]
-        let alert = if let custom { Self.complete(received, from: custom) } else { received }
-        let context = AlertContext(alert: alert, targetSpec: playbook?.target, ruleTags: custom?.tags ?? [])
+        let context =
+            if let custom {
+                AlertContext(
+                    alert: Self.complete(received, from: custom), targetSpec: playbook?.target, ruleTags: custom.tags)
+            } else {
+                AlertContext(alert: received, targetSpec: playbook?.target)
+            }
+        let alert = context.alert
         var caveats = decodingCaveats(alert)
         if alert.tags.isEmpty, let custom, !custom.tags.isEmpty {
             caveats.append("The alert carries no tags; the rule's tags were taken from \(custom.file).")

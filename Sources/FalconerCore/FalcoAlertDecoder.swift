@@ -45,24 +45,19 @@ package struct FalcoAlertDecoder: Sendable {
                     rule: rule, hostname: hostname, timeText: timeText, fields: fields, origin: origin))
         }
 
-        var alert = Alert(rule: rule, source: "", origin: origin, fields: fields)
-        alert.uuid = uuid
-        alert.unknownFields = document.unknownFields
-        alert.output = output
-        alert.hostname = hostname ?? fields[.evtHostname]?.text
+        var notes: [String] = []
+        var priority: Priority?
         if let priorityText {
-            alert.priority = Priority(parsing: priorityText)
-            if alert.priority == nil { alert.notes.append("unknown priority '\(priorityText.prefix(40))' ignored") }
+            priority = Priority(parsing: priorityText)
+            if priority == nil { notes.append("unknown priority '\(priorityText.prefix(40))' ignored") }
         }
-        alert.tags = document.tags
-        if let source {
-            alert.source = source
-        } else {
-            alert.source = inferSource(rule: rule, fieldNames: fields.names)
-            alert.isSourceInferred = true
-        }
-        chooseTime(&alert, timeText: timeText)
-        return .alert(alert)
+        let time = chooseTime(timeText: timeText, fields: fields, notes: &notes)
+        return .alert(
+            Alert(
+                uuid: uuid, rule: rule, priority: priority, timeText: time.text, time: time.time, timeField: time.field,
+                source: source ?? inferSource(rule: rule, fieldNames: fields.names), isSourceInferred: source == nil,
+                hostname: hostname ?? fields[.evtHostname]?.text, tags: document.tags, output: output, fields: fields,
+                unknownFields: document.unknownFields, origin: origin, notes: notes))
     }
 
     /// Infers a missing source: the rule's known source first, else the field classes present.
@@ -93,23 +88,20 @@ package struct FalcoAlertDecoder: Sendable {
         }
     }
 
-    private func chooseTime(_ alert: inout Alert, timeText: String?) {
-        alert.timeText = timeText
+    /// The event time and the text and field it came from: `time` when it is RFC 3339, else the first of Falco's
+    /// time fields that reads as one.
+    private func chooseTime(timeText: String?, fields: FieldTable, notes: inout [String]) -> (
+        text: String?, time: EventTime?, field: String?
+    ) {
         if let timeText {
-            if let parsed = RFC3339.parse(timeText) {
-                alert.time = parsed
-                alert.timeField = "time"
-                return
-            }
-            alert.notes.append("the alert's time '\(timeText.prefix(40))' is not RFC 3339; another time field was used")
+            if let parsed = RFC3339.parse(timeText) { return (timeText, parsed, "time") }
+            notes.append("the alert's time '\(timeText.prefix(40))' is not RFC 3339; another time field was used")
         }
         for name in ["evt.time", "evt.time.iso8601", "jevt.time.iso8601", "jevt.time"] {
-            guard let value = alert.fields[name], let time = Self.eventTime(value) else { continue }
-            alert.time = time
-            alert.timeField = name
-            if alert.timeText == nil { alert.timeText = RFC3339.format(time, fraction: true) }
-            return
+            guard let value = fields[name], let time = Self.eventTime(value) else { continue }
+            return (timeText ?? RFC3339.format(time, fraction: true), time, name)
         }
+        return (timeText, nil, nil)
     }
 
     /// Reads an event time from an integer (epoch nanoseconds, or seconds when small), a float, or RFC 3339 text.
