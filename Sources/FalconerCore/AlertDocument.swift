@@ -31,7 +31,7 @@ package struct AlertDocument: Sendable, Equatable {
     }
 
     /// Adds one `output_fields` member whose name needs no trimming (`needsTrimming` is false for it) and whose
-    /// FNV-1a hash and `KnownField` the parser already worked out; `value` is nil when it means "unknown".
+    /// hash (`ByteHash`) and `KnownField` the parser already worked out; `value` is nil when it means "unknown".
     package mutating func addField(name: String, known: KnownField?, hash: UInt32, value: FieldValue?) {
         guard !name.isEmpty else { return }
         guard let value else {

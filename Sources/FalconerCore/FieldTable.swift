@@ -2,7 +2,7 @@
 ///
 /// Every analysis step asks for fields by name, dozens of times per alert. A `Dictionary` hashes each name with
 /// Swift's per-process seeded SipHash, which cost about a tenth of the CPU of a report. This table hashes names
-/// with FNV-1a (a few nanoseconds for a field name) and, for the usual few dozen fields, scans the stored hashes;
+/// with `ByteHash` (a few nanoseconds for a field name) and, for the usual few dozen fields, scans the stored hashes;
 /// past `indexThreshold` fields an open-addressing index keeps lookups constant-time, so a hostile alert with
 /// thousands of fields stays cheap.
 package struct FieldTable: Sendable, Sequence {
@@ -66,7 +66,7 @@ package struct FieldTable: Sendable, Sequence {
         return insert(value, for: name, known: KnownField.lookup(name, hash: hash), hash: hash)
     }
 
-    /// `insert(_:for:)` for a decoder that already has the name's FNV-1a `hash` and `KnownField`.
+    /// `insert(_:for:)` for a decoder that already has the name's `hash` and `KnownField`.
     @discardableResult
     package mutating func insert(_ value: FieldValue, for name: String, known field: KnownField?, hash: UInt32) -> Bool
     {
@@ -160,12 +160,9 @@ package struct FieldTable: Sendable, Sequence {
         slots[slot] = Int32(index + 1)
     }
 
-    /// FNV-1a over the name's UTF-8 bytes.
+    /// The seeded hash of the name's UTF-8 bytes (`ByteHash`).
     @inline(__always)
-    static func hash(_ name: String) -> UInt32 {
-        var name = name
-        return name.withUTF8 { KnownField.hash(bytes: $0) }
-    }
+    static func hash(_ name: String) -> UInt32 { ByteHash.hash(name) }
 }
 
 extension FieldTable: Equatable {

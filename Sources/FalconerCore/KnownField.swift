@@ -199,7 +199,7 @@ package struct KnownField: Sendable, Hashable {
         self = field
     }
 
-    /// Open addressing over the names' FNV-1a hashes (the same hash `FieldTable` computes anyway), built once.
+    /// Open addressing over the names' hashes (the same hash `FieldTable` computes anyway), built once.
     private static let table: [Int16] = {
         var size = 16
         while size < names.count * 4 { size *= 2 }
@@ -223,15 +223,11 @@ package struct KnownField: Sendable, Hashable {
         lookup(bytes: bytes, hash: hash(bytes: bytes))
     }
 
-    /// FNV-1a over a name's bytes: the hash `FieldTable` keeps for each name.
+    /// The hash `FieldTable` keeps for each name (`ByteHash`).
     @inline(__always)
-    package static func hash(bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        var hash: UInt32 = 2_166_136_261
-        for byte in bytes { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        return hash
-    }
+    package static func hash(bytes: UnsafeBufferPointer<UInt8>) -> UInt32 { ByteHash.hash(bytes) }
 
-    /// `lookup(bytes:)` for bytes whose FNV-1a `hash` is at hand.
+    /// `lookup(bytes:)` for bytes whose `hash` is at hand.
     package static func lookup(bytes: UnsafeBufferPointer<UInt8>, hash: UInt32) -> KnownField? {
         let mask = table.count - 1
         var slot = Int(hash) & mask
@@ -241,8 +237,8 @@ package struct KnownField: Sendable, Hashable {
             let start = nameStarts[index]
             if nameStarts[index + 1] - start == bytes.count {
                 let matches = flatNames.withUnsafeBufferPointer { names in
-                    for offset in 0..<bytes.count where names[start + offset] != bytes[offset] { return false }
-                    return true
+                    guard let name = names.baseAddress, let key = bytes.baseAddress else { return bytes.isEmpty }
+                    return ByteHash.equal(UnsafeRawPointer(name + start), UnsafeRawPointer(key), count: bytes.count)
                 }
                 if matches { return KnownField(index) }
             }

@@ -7,7 +7,7 @@ package final class SimdJSONDocumentParser: AlertDocumentParser {
     private let parser: OpaquePointer
     private var padded: [UInt8] = []
     private let padding: Int
-    /// Rule names and tags seen lately, by FNV-1a hash: a stream repeats a few dozen of them, and reusing the
+    /// Rule names and tags seen lately, by hash: a stream repeats a few dozen of them, and reusing the
     /// String saves an allocation and a copy for each one longer than 15 bytes.
     private var interned = [String?](repeating: nil, count: SimdJSONDocumentParser.internedSlots)
     private static let internedSlots = 256
@@ -102,7 +102,7 @@ package final class SimdJSONDocumentParser: AlertDocumentParser {
     private func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         guard bytes.count > 15, bytes.count <= 256 else { return String(decoding: bytes, as: UTF8.self) }
         let slot = Int(KnownField.hash(bytes: bytes) % UInt32(Self.internedSlots))
-        if var cached = interned[slot], cached.withUTF8({ $0.elementsEqual(bytes) }) { return cached }
+        if var cached = interned[slot], cached.withUTF8({ ByteHash.equal($0, bytes) }) { return cached }
         let made = String(decoding: bytes, as: UTF8.self)
         interned[slot] = made
         return made
@@ -110,6 +110,13 @@ package final class SimdJSONDocumentParser: AlertDocumentParser {
 
     /// The texts that mean "unknown" (`FieldValue.meansUnknown`): empty, `<NA>`, `N/A`.
     private static func meansUnknown(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
-        value.isEmpty || value.elementsEqual("<NA>".utf8) || value.elementsEqual("N/A".utf8)
+        switch value.count {
+        case 0: true
+        case 3: value[0] == UInt8(ascii: "N") && value[1] == UInt8(ascii: "/") && value[2] == UInt8(ascii: "A")
+        case 4:
+            value[0] == UInt8(ascii: "<") && value[1] == UInt8(ascii: "N") && value[2] == UInt8(ascii: "A")
+                && value[3] == UInt8(ascii: ">")
+        default: false
+        }
     }
 }
