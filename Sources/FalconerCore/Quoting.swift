@@ -36,7 +36,8 @@ package enum Quoting {
 
     private static func appendShell(_ utf8: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         if utf8.isEmpty {
-            out += [UInt8(ascii: "'"), UInt8(ascii: "'")]
+            out.append(UInt8(ascii: "'"))
+            out.append(UInt8(ascii: "'"))
             return
         }
         // A leading '-' would read as an option; '=' first or '%' are fine. '~' is not in the safe set.
@@ -46,27 +47,54 @@ package enum Quoting {
         }
         let control = utf8.contains { $0 < 0x20 || $0 == 0x7F }
         if control {
-            out += [UInt8(ascii: "$"), UInt8(ascii: "'")]
-            for byte in utf8 {
-                switch byte {
-                case 0..<0x20, 0x7F, UInt8(ascii: "'"), UInt8(ascii: "\\"):
-                    out += [UInt8(ascii: "\\"), UInt8(ascii: "x"), hexDigit(byte >> 4), hexDigit(byte & 0x0F)]
-                default:
-                    out.append(byte)
-                }
+            out.append(UInt8(ascii: "$"))
+            out.append(UInt8(ascii: "'"))
+            appendRuns(of: utf8, to: &out) { byte in
+                byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\\")
+            } escape: { byte, _, out in
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "x"))
+                out.append(hexDigit(byte >> 4))
+                out.append(hexDigit(byte & 0x0F))
+                return 0
             }
             out.append(UInt8(ascii: "'"))
             return
         }
         out.append(UInt8(ascii: "'"))
-        for byte in utf8 {
-            if byte == UInt8(ascii: "'") {
-                out += [UInt8(ascii: "'"), UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "'")]
-            } else {
-                out.append(byte)
-            }
+        appendRuns(of: utf8, to: &out) {
+            $0 == UInt8(ascii: "'")
+        } escape: { _, _, out in
+            out.append(UInt8(ascii: "'"))
+            out.append(UInt8(ascii: "\\"))
+            out.append(UInt8(ascii: "'"))
+            out.append(UInt8(ascii: "'"))
+            return 0
         }
         out.append(UInt8(ascii: "'"))
+    }
+
+    /// Appends `utf8` to `out`, copying the stretches between special bytes in one go: each byte for which
+    /// `special` holds goes to `escape` instead, with its index, and `escape` returns how many of the bytes after it
+    /// it also consumed.
+    @inline(__always)
+    private static func appendRuns(
+        of utf8: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], special: (UInt8) -> Bool,
+        escape: (UInt8, Int, inout [UInt8]) -> Int
+    ) {
+        var start = 0
+        var index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
+            if special(byte) {
+                if start < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index])) }
+                index += 1 + escape(byte, index, &out)
+                start = index
+            } else {
+                index += 1
+            }
+        }
+        if start < utf8.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<utf8.count])) }
     }
 
     @inline(__always)
@@ -90,32 +118,40 @@ package enum Quoting {
         out.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in
-            var index = 0
-            while index < utf8.count {
-                let byte = utf8[index]
+            appendRuns(of: utf8, to: &out) { byte in
+                byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0xC2
+                    || byte == 0xE2 || byte == 0xEF
+            } escape: { byte, index, out in
                 switch byte {
-                case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-                case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-                case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-                case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-                case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(byte)
+                case 0x0A:
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(UInt8(ascii: "n"))
+                case 0x09:
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(UInt8(ascii: "t"))
+                case 0x0D:
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(UInt8(ascii: "r"))
                 case 0..<0x20, 0x7F: appendUnicodeEscape(UInt32(byte), to: &out)
                 case 0xC2 where index + 1 < utf8.count && utf8[index + 1] < 0xA0:
                     // C1 controls U+0080-U+009F.
                     appendUnicodeEscape(UInt32(utf8[index + 1]), to: &out)
-                    index += 1
+                    return 1
                 case 0xE2
                 where index + 2 < utf8.count && utf8[index + 1] == 0x80
                     && (utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9):
                     appendUnicodeEscape(utf8[index + 2] == 0xA8 ? 0x2028 : 0x2029, to: &out)
-                    index += 2
+                    return 2
                 case 0xEF where index + 2 < utf8.count && utf8[index + 1] == 0xBB && utf8[index + 2] == 0xBF:
                     appendUnicodeEscape(0xFEFF, to: &out)
-                    index += 2
+                    return 2
                 default:
                     out.append(byte)
                 }
-                index += 1
+                return 0
             }
         }
         out.append(UInt8(ascii: "\""))
@@ -123,7 +159,8 @@ package enum Quoting {
 
     /// `\u` and the scalar in lower-case hex, padded to four digits.
     private static func appendUnicodeEscape(_ scalar: UInt32, to out: inout [UInt8]) {
-        out += [UInt8(ascii: "\\"), UInt8(ascii: "u")]
+        out.append(UInt8(ascii: "\\"))
+        out.append(UInt8(ascii: "u"))
         for shift in stride(from: 12, through: 0, by: -4) {
             out.append(hexDigit(UInt8(truncatingIfNeeded: scalar >> UInt32(shift)) & 0x0F))
         }

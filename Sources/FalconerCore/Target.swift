@@ -115,34 +115,89 @@ package struct Target: Sendable, Equatable {
 
     /// The pid a tracer was pointed at: `gdb -p N`, `gdb --pid=N`, `gdb --pid N`, `gdb PROG N`, `strace -p N`,
     /// `strace -pN`, `ltrace -p N`, `strace --attach=N`.
+    /// Reads the command line's bytes in one pass, without splitting it into Strings (it runs for every ptrace alert).
     package static func tracedPID(inCommandLine cmdline: String) -> Int64? {
-        let words = cmdline.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-        guard let first = words.first else { return nil }
-        let program = first.split(separator: "/").last.map(String.init) ?? first
-        var index = 1
-        var positional: [String] = []
-        while index < words.count {
-            let word = words[index]
-            if word == "-p" || word == "--pid" || word == "--attach" {
-                if index + 1 < words.count, let pid = positivePID(words[index + 1]) { return pid }
-                index += 2
-                continue
+        var cmdline = cmdline
+        return cmdline.withUTF8 { bytes -> Int64? in
+            var words = WordScanner(bytes: bytes)
+            guard let first = words.next() else { return nil }
+            // The program's name: the last path component of the first word.
+            var nameStart = first.lowerBound
+            var nameEnd = first.upperBound
+            while nameEnd > nameStart, bytes[nameEnd - 1] == UInt8(ascii: "/") { nameEnd -= 1 }
+            if nameEnd > nameStart {
+                var slash = nameEnd
+                while slash > nameStart, bytes[slash - 1] != UInt8(ascii: "/") { slash -= 1 }
+                nameStart = slash
+            } else {
+                nameEnd = first.upperBound
             }
-            for prefix in ["--pid=", "--attach=", "-p"] where word.hasPrefix(prefix) && word.count > prefix.count {
-                if let pid = positivePID(String(word.dropFirst(prefix.count))) { return pid }
+            let isGDB = equals(bytes, nameStart..<nameEnd, "gdb")
+            var positionals = 0
+            var positionalPID: Int64?
+            while let word = words.next() {
+                if equals(bytes, word, "-p") || equals(bytes, word, "--pid") || equals(bytes, word, "--attach") {
+                    // The word after the option is its value whether or not it is a pid.
+                    if let value = words.next(), let pid = positivePID(bytes, value) { return pid }
+                    continue
+                }
+                for prefix in ["--pid=", "--attach=", "-p"] {
+                    let length = prefix.utf8.count
+                    guard word.count > length, equals(bytes, word.lowerBound..<word.lowerBound + length, prefix) else {
+                        continue
+                    }
+                    if let pid = positivePID(bytes, word.lowerBound + length..<word.upperBound) { return pid }
+                }
+                if equals(bytes, word, "--args") { break }
+                if bytes[word.lowerBound] != UInt8(ascii: "-") {
+                    positionals += 1
+                    // gdb PROGRAM PID: a second positional argument that is a number is the pid to attach to.
+                    if positionals == 2, isGDB { positionalPID = positivePID(bytes, word) }
+                }
             }
-            if word == "--args" { break }
-            if !word.hasPrefix("-") { positional.append(word) }
-            index += 1
+            return positionalPID
         }
-        // gdb PROGRAM PID: a second positional argument that is a number is the pid to attach to.
-        if program == "gdb", positional.count >= 2, let pid = positivePID(positional[1]) { return pid }
-        return nil
     }
 
-    private static func positivePID(_ text: String) -> Int64? {
-        guard let value = Int64(text), value > 0, value < 1 << 32 else { return nil }
-        return value
+    /// The words of a command line, split at spaces and tabs, as ranges of its bytes.
+    private struct WordScanner {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var position = 0
+
+        mutating func next() -> Range<Int>? {
+            while position < bytes.count, bytes[position] == 0x20 || bytes[position] == 0x09 { position += 1 }
+            guard position < bytes.count else { return nil }
+            let start = position
+            while position < bytes.count, bytes[position] != 0x20 && bytes[position] != 0x09 { position += 1 }
+            return start..<position
+        }
+    }
+
+    private static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ word: StaticString) -> Bool {
+        guard range.count == word.utf8CodeUnitCount else { return false }
+        let expected = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        return ByteHash.equal(UnsafeBufferPointer(rebasing: bytes[range]), expected)
+    }
+
+    private static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ word: String) -> Bool {
+        var word = word
+        return word.withUTF8 { ByteHash.equal(UnsafeBufferPointer(rebasing: bytes[range]), $0) }
+    }
+
+    /// The bytes as a pid: a decimal integer (an optional `+`, as `Int64(_:)` reads it) in 1..<2^32.
+    private static func positivePID(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int64? {
+        var index = range.lowerBound
+        if index < range.upperBound, bytes[index] == UInt8(ascii: "+") { index += 1 }
+        guard index < range.upperBound else { return nil }
+        var value: Int64 = 0
+        while index < range.upperBound {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int64(digit)
+            if value >= 1 << 32 { return nil }
+            index += 1
+        }
+        return value > 0 ? value : nil
     }
 
     /// True for an accepted connection: the alerted process is the server, so its peer is the client.
@@ -153,7 +208,8 @@ package struct Target: Sendable, Equatable {
     /// The peer in Falco's connection notation `cip:cport->sip:sport` (client first, then server; IPv6 addresses may
     /// be bracketed): the server for an outbound connection, the client for an accepted one (`inbound`).
     package static func remoteEnd(ofConnection name: String, inbound: Bool = false) -> (ip: String, port: String?)? {
-        guard let arrow = name.firstRange(of: "->") else { return nil }
+        // Most names are paths: a byte search rules them out before the slower String search.
+        guard name.containsBytes("->"), let arrow = name.firstRange(of: "->") else { return nil }
         let remote = inbound ? name[..<arrow.lowerBound] : name[arrow.upperBound...]
         guard let colon = remote.lastIndex(of: ":") else { return nil }
         var ip = String(remote[..<colon])

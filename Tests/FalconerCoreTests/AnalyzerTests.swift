@@ -140,6 +140,53 @@ import YAMLParser
         #expect(Target.tracedPID(inCommandLine: cmdline) == nil)
     }
 
+    @Test("the byte-level tracer parser agrees with a word-splitting reference on generated command lines")
+    func tracedPIDMatchesReference() {
+        let vocabulary = [
+            "gdb", "/usr/bin/gdb", "strace", "ltrace", "gdb/", "/", "-p", "--pid", "--attach", "--pid=12", "--attach=7",
+            "-p9", "-p0", "-pabc", "+5", "-5", "0", "4294967295", "4294967296", "123", "--args", "-f", "prog",
+            "./a.out",
+            "99999999999999999999", "--pid=", "é", "\t", "",
+        ]
+        var generator = FuzzTests.SplitMix(state: 42)
+        for _ in 0..<5000 {
+            let count = Int(generator.next() % 7)
+            let words = (0..<count).map { _ in vocabulary[Int(generator.next() % UInt64(vocabulary.count))] }
+            let separator = generator.next() % 3 == 0 ? "\t " : " "
+            let cmdline = words.joined(separator: separator)
+            #expect(Target.tracedPID(inCommandLine: cmdline) == Self.referenceTracedPID(cmdline), "\(cmdline)")
+        }
+    }
+
+    /// The parser as it was first written, splitting the command line into Strings: the reference for the one above.
+    static func referenceTracedPID(_ cmdline: String) -> Int64? {
+        func positivePID(_ text: String) -> Int64? {
+            guard let value = Int64(text), value > 0, value < 1 << 32 else { return nil }
+            return value
+        }
+        let words = cmdline.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard let first = words.first else { return nil }
+        let program = first.split(separator: "/").last.map(String.init) ?? first
+        var index = 1
+        var positional: [String] = []
+        while index < words.count {
+            let word = words[index]
+            if word == "-p" || word == "--pid" || word == "--attach" {
+                if index + 1 < words.count, let pid = positivePID(words[index + 1]) { return pid }
+                index += 2
+                continue
+            }
+            for prefix in ["--pid=", "--attach=", "-p"] where word.hasPrefix(prefix) && word.count > prefix.count {
+                if let pid = positivePID(String(word.dropFirst(prefix.count))) { return pid }
+            }
+            if word == "--args" { break }
+            if !word.hasPrefix("-") { positional.append(word) }
+            index += 1
+        }
+        if program == "gdb", positional.count >= 2, let pid = positivePID(positional[1]) { return pid }
+        return nil
+    }
+
     @Test("connection tuples give the remote end")
     func remoteEnd() {
         #expect(Target.remoteEnd(ofConnection: "172.17.0.9:43812->10.96.0.1:443")! == ("10.96.0.1", "443"))
