@@ -128,6 +128,25 @@ package struct FieldTable: Sendable, Sequence {
         }
     }
 
+    /// Writes the table as a JSON object's members (keys and typed values), in arrival order. Here rather than in
+    /// the renderer, so each entry is read where it is stored instead of being copied out (and reference-counted).
+    package func writeMembers(to json: inout JSONWriter) {
+        entries.withUnsafeBufferPointer { entries in
+            for index in entries.indices {
+                if entries[index].known >= 0 {
+                    json.key(rendered: KnownField.jsonKey(Int(entries[index].known)))
+                } else {
+                    json.key(dynamic: entries[index].name)
+                }
+                switch entries[index].value {
+                case .string(let text), .raw(let text): json.string(text)
+                case .number(let text): json.number(text: text)
+                case .bool(let flag): json.bool(flag)
+                }
+            }
+        }
+    }
+
     private func index(of name: String, hash: UInt32) -> Int? {
         if slots.isEmpty {
             for index in entries.indices where entries[index].hash == hash && entries[index].name == name {

@@ -52,14 +52,7 @@ package struct JSONReportRenderer: Sendable {
         json.strings(alert.tags)
         json.key("fields")
         json.beginObject()
-        alert.fields.forEachEntry { name, known, value in
-            if let known {
-                json.key(rendered: KnownField.jsonKeys[known.index])
-            } else {
-                json.key(dynamic: name)
-            }
-            json.value(value)
-        }
+        alert.fields.writeMembers(to: &json)
         json.endObject()
         json.key("origin")
         json.string(alert.origin)

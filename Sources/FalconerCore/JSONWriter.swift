@@ -156,8 +156,8 @@ package struct JSONWriter: ~Copyable {
         commas &= ~1
     }
 
-    /// Writes a key already rendered as JSON, colon included (`KnownField.jsonKeys`).
-    package mutating func key(rendered: [UInt8]) {
+    /// Writes a key already rendered as JSON, colon included (`KnownField.jsonKey`).
+    package mutating func key(rendered: UnsafeBufferPointer<UInt8>) {
         separator()
         put(rendered)
         commas &= ~1
@@ -228,9 +228,11 @@ package struct JSONWriter: ~Copyable {
     /// Writes a number from its source text, or a string when the text is not a valid JSON number or is out of the
     /// range every JSON reader can hold (`1e999`).
     package mutating func number(text: String) {
-        guard Self.isJSONNumber(text), Double(text)?.isFinite == true else { return string(text) }
-        separator()
         var text = text
+        let shape = text.withUTF8 { Self.numberShape($0) }
+        // Without an exponent, fewer than 300 digits cannot reach a Double's range: only the rest is parsed.
+        guard shape != .notNumber, shape == .plain || Double(text)?.isFinite == true else { return string(text) }
+        separator()
         text.withUTF8 { put($0) }
     }
 
@@ -261,13 +263,17 @@ package struct JSONWriter: ~Copyable {
 
     package mutating func texts(_ values: [Text]) {
         beginArray()
-        for value in values { text(value) }
+        values.withUnsafeBufferPointer { values in
+            for index in values.indices { text(values[index]) }
+        }
         endArray()
     }
 
     package mutating func strings(_ values: [String]) {
         beginArray()
-        for value in values { string(value) }
+        values.withUnsafeBufferPointer { values in
+            for index in values.indices { string(values[index]) }
+        }
         endArray()
     }
 
@@ -368,28 +374,40 @@ package struct JSONWriter: ~Copyable {
 
     /// True when `text` follows RFC 8259's number grammar.
     package static func isJSONNumber(_ text: String) -> Bool {
-        var iterator = text.utf8.makeIterator()
-        var byte = iterator.next()
-        func isDigit(_ value: UInt8?) -> Bool { value.map { $0 >= 48 && $0 <= 57 } ?? false }
-        if byte == UInt8(ascii: "-") { byte = iterator.next() }
-        guard isDigit(byte) else { return false }
-        if byte == UInt8(ascii: "0") {
-            byte = iterator.next()
+        var text = text
+        return text.withUTF8 { numberShape($0) } != .notNumber
+    }
+
+    enum NumberShape { case notNumber, plain, large }
+
+    /// Whether `utf8` follows RFC 8259's number grammar, and if so whether it is `plain` (no exponent and fewer than
+    /// 300 bytes, so always within a Double's range) or may be `large`.
+    static func numberShape(_ utf8: UnsafeBufferPointer<UInt8>) -> NumberShape {
+        var index = 0
+        let count = utf8.count
+        func isDigit(_ index: Int) -> Bool { index < count && utf8[index] >= 48 && utf8[index] <= 57 }
+        if index < count, utf8[index] == UInt8(ascii: "-") { index += 1 }
+        guard isDigit(index) else { return .notNumber }
+        if utf8[index] == UInt8(ascii: "0") {
+            index += 1
         } else {
-            while isDigit(byte) { byte = iterator.next() }
+            while isDigit(index) { index += 1 }
         }
-        if byte == UInt8(ascii: ".") {
-            byte = iterator.next()
-            guard isDigit(byte) else { return false }
-            while isDigit(byte) { byte = iterator.next() }
+        if index < count, utf8[index] == UInt8(ascii: ".") {
+            index += 1
+            guard isDigit(index) else { return .notNumber }
+            while isDigit(index) { index += 1 }
         }
-        if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-            byte = iterator.next()
-            if byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") { byte = iterator.next() }
-            guard isDigit(byte) else { return false }
-            while isDigit(byte) { byte = iterator.next() }
+        var exponent = false
+        if index < count, utf8[index] == UInt8(ascii: "e") || utf8[index] == UInt8(ascii: "E") {
+            exponent = true
+            index += 1
+            if index < count, utf8[index] == UInt8(ascii: "+") || utf8[index] == UInt8(ascii: "-") { index += 1 }
+            guard isDigit(index) else { return .notNumber }
+            while isDigit(index) { index += 1 }
         }
-        return byte == nil
+        guard index == count else { return .notNumber }
+        return exponent || count >= 300 ? .large : .plain
     }
 }
 

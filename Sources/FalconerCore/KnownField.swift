@@ -11,11 +11,37 @@ package struct KnownField: Sendable, Hashable {
     /// The field in slot `index` (a slot `FieldTable` recorded).
     init(index: Int) { self.index = index }
 
-    /// Each name as a JSON object key, `"proc.name":`, rendered once.
-    static let jsonKeys: [[UInt8]] = names.map { name in
-        var json = JSONWriter(capacity: name.utf8.count + 8)
-        json.string(name)
-        return json.bytes + [UInt8(ascii: ":")]
+    /// Each name as a JSON object key, `"proc.name":`, rendered once into memory that lives as long as the process
+    /// (so writing a key reads it in place, with no array to reference-count), with where each key starts.
+    static let jsonKeys: RenderedKeys = {
+        var flat: [UInt8] = []
+        var starts: [Int] = [0]
+        for name in names {
+            var json = JSONWriter(capacity: name.utf8.count + 8)
+            json.string(name)
+            flat += json.bytes + [UInt8(ascii: ":")]
+            starts.append(flat.count)
+        }
+        let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: flat.count)
+        _ = bytes.initialize(from: flat)
+        let offsets = UnsafeMutableBufferPointer<Int>.allocate(capacity: starts.count)
+        _ = offsets.initialize(from: starts)
+        return RenderedKeys(bytes: UnsafeBufferPointer(bytes), starts: UnsafeBufferPointer(offsets))
+    }()
+
+    // SAFETY: both buffers are written once, before the value exists, never freed, and only read afterwards.
+    struct RenderedKeys: @unchecked Sendable {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let starts: UnsafeBufferPointer<Int>
+    }
+
+    /// This field's name as a JSON object key, colon included (valid for the life of the process).
+    var jsonKey: UnsafeBufferPointer<UInt8> { Self.jsonKey(index) }
+
+    @inline(__always)
+    static func jsonKey(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        let keys = jsonKeys
+        return UnsafeBufferPointer(rebasing: keys.bytes[keys.starts[index]..<keys.starts[index + 1]])
     }
 
     package var name: String { Self.names[index] }
