@@ -63,8 +63,8 @@ package struct AlertContext: Sendable {
         case .all(let parts): return parts.allSatisfy { evaluate($0) }
         case .any(let parts): return parts.contains { evaluate($0) }
         case .not(let inner): return !evaluate(inner)
-        case .field(let name, let test):
-            let value = self.value(of: name)
+        case .field(let name, let test, let known):
+            let value = self.value(of: name, known: known)
             switch test {
             case .present(let expected): return (value != nil) == expected
             case .equals(let expected): return value == expected

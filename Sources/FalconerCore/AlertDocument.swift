@@ -7,7 +7,8 @@
 /// field carries a usable value (`fields` is empty): it is needed then, to recover field values with a rule's output format, and
 /// otherwise it would be the longest text copied for nothing.
 package struct AlertDocument: Sendable, Equatable {
-    package var top: [(key: String, value: FieldValue?)] = []
+    /// The top-level members other than `output_fields` and `tags`, with what the decoder reads each as.
+    package private(set) var top: [(key: String, member: TopMember, value: FieldValue?)] = []
     /// The usable field values, by trimmed name, in arrival order.
     package private(set) var fields = FieldTable()
     /// Fields that arrived with a value meaning "unknown", by trimmed name, in arrival order.
@@ -18,6 +19,52 @@ package struct AlertDocument: Sendable, Equatable {
     package init() {}
 
     package mutating func reserveFields(_ count: Int) { fields.reserveCapacity(count) }
+
+    /// The top-level members the decoder reads, by their name trimmed of stray spaces.
+    package enum TopMember: Sendable, Equatable {
+        case rule, priority, time, source, hostname, output, uuid, other
+
+        /// The member a name's UTF-8 bytes (before any trimming) stand for.
+        package init(name bytes: UnsafeBufferPointer<UInt8>) {
+            if AlertDocument.needsTrimming(bytes) {
+                var trimmed = String(decoding: bytes, as: UTF8.self).trimmingSpaces
+                self = trimmed.withUTF8 { TopMember(trimmed: $0) }
+            } else {
+                self = TopMember(trimmed: bytes)
+            }
+        }
+
+        private init(trimmed bytes: UnsafeBufferPointer<UInt8>) {
+            func named(_ word: StaticString) -> Bool {
+                word.withUTF8Buffer { ByteHash.equal($0, bytes) }
+            }
+            switch bytes.count {
+            case 4: self = named("rule") ? .rule : named("time") ? .time : named("uuid") ? .uuid : .other
+            case 6: self = named("source") ? .source : named("output") ? .output : .other
+            case 8: self = named("priority") ? .priority : named("hostname") ? .hostname : .other
+            default: self = .other
+            }
+        }
+    }
+
+    /// Adds a top-level member as it arrived.
+    package mutating func addTop(_ name: String, _ value: FieldValue?) {
+        var name = name
+        let member = name.withUTF8 { TopMember(name: $0) }
+        top.append((name, member, value))
+    }
+
+    /// Adds a top-level member whose `TopMember` the parser worked out from its bytes.
+    package mutating func addTop(_ name: String, member: TopMember, _ value: FieldValue?) {
+        top.append((name, member, value))
+    }
+
+    /// Drops the `output` text (see the type's comment).
+    package mutating func dropOutputText() {
+        for index in top.indices where top[index].member == .output { top[index].value = nil }
+    }
+
+    package mutating func reserveTop(_ count: Int) { top.reserveCapacity(count) }
 
     /// Adds one `output_fields` member as it arrived.
     package mutating func addField(_ rawName: String, _ value: FieldValue?) {
@@ -72,7 +119,8 @@ package struct AlertDocument: Sendable, Equatable {
     }
 
     package static func == (lhs: AlertDocument, rhs: AlertDocument) -> Bool {
-        lhs.top.map(\.key) == rhs.top.map(\.key) && lhs.top.map(\.value) == rhs.top.map(\.value)
+        lhs.top.map(\.key) == rhs.top.map(\.key) && lhs.top.map(\.member) == rhs.top.map(\.member)
+            && lhs.top.map(\.value) == rhs.top.map(\.value)
             && lhs.fields == rhs.fields && lhs.unknownFields == rhs.unknownFields && lhs.tags == rhs.tags
     }
 }

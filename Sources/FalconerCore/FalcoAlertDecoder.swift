@@ -17,22 +17,21 @@ package struct FalcoAlertDecoder: Sendable {
         var hostname: String?
         var output: String?
         var uuid: String?
-        for (rawKey, value) in document.top {
-            let key = AlertDocument.trimmed(rawKey)
-            guard let value, !value.meansUnknown else { continue }
-            switch key {
-            case "rule":
+        for (_, member, value) in document.top {
+            guard member != .other, let value, !value.meansUnknown else { continue }
+            switch member {
+            case .rule:
                 guard case .string(let text) = value else {
                     throw DecodeError(reason: .wrongType(field: "rule", expected: "a string"), origin: origin)
                 }
                 rule = text
-            case "priority": priorityText = value.text
-            case "time": timeText = value.text
-            case "source": source = value.text
-            case "hostname": hostname = value.text
-            case "output": output = value.text
-            case "uuid": uuid = value.text
-            default: break
+            case .priority: priorityText = value.text
+            case .time: timeText = value.text
+            case .source: source = value.text
+            case .hostname: hostname = value.text
+            case .output: output = value.text
+            case .uuid: uuid = value.text
+            case .other: break
             }
         }
         guard let rule, !rule.isEmpty else { throw DecodeError(reason: .missingField("rule"), origin: origin) }

@@ -30,6 +30,12 @@ package struct JSONWriter: ~Copyable {
         return ByteBlock(adopting: base, count: count)
     }
 
+    /// Hands the bytes written over as memory the caller now owns and must deallocate (its capacity may be larger).
+    package consuming func finishBuffer() -> UnsafeMutableBufferPointer<UInt8> {
+        ownsBuffer = false
+        return UnsafeMutableBufferPointer(start: base, count: count)
+    }
+
     /// Appends the bytes written so far to `out`.
     package func append(to out: inout [UInt8]) {
         out.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
@@ -254,7 +260,7 @@ package struct JSONWriter: ~Copyable {
     /// Writes knowledge prose whose JSON form was computed at load.
     package mutating func text(_ value: Text) {
         separator()
-        put(value.json)
+        value.withJSON { put($0) }
     }
 
     package mutating func text(_ value: Text?) {

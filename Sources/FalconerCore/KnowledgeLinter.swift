@@ -201,7 +201,7 @@ package struct KnowledgeLinter {
             for part in parts { checkCondition(part, source: source, problem: problem) }
         case .not(let inner):
             checkCondition(inner, source: source, problem: problem)
-        case .field(let name, _):
+        case .field(let name, _, _):
             if !Self.derivedPlaceholders.contains(name) && !knowledge.fields.isValid(name, forSource: source) {
                 problem("condition field '\(name)' is not a field of the \(source) source")
             }

@@ -378,19 +378,20 @@ struct NodeReader {
             return nil
         }
         let values: [String] = value.string.map { [$0] } ?? (value.sequence ?? []).compactMap(\.string)
+        let known = KnownField(named: field)
         switch name {
-        case "equals": return .field(field, .equals(values.first ?? ""))
-        case "in": return .field(field, .oneOf(values))
-        case "startswith": return .field(field, .startsWith(values))
-        case "endswith": return .field(field, .endsWith(values))
-        case "contains": return .field(field, .contains(values))
-        case "present": return .field(field, .present(value.string == "true"))
+        case "equals": return .field(field, .equals(values.first ?? ""), known)
+        case "in": return .field(field, .oneOf(values), known)
+        case "startswith": return .field(field, .startsWith(values), known)
+        case "endswith": return .field(field, .endsWith(values), known)
+        case "contains": return .field(field, .contains(values), known)
+        case "present": return .field(field, .present(value.string == "true"), known)
         case "gt", "lt":
             guard let number = Double(value.string ?? "") else {
                 problem(value, "\(name) needs a number")
                 return nil
             }
-            return .field(field, name == "gt" ? .greater(number) : .less(number))
+            return .field(field, name == "gt" ? .greater(number) : .less(number), known)
         default:
             problem(node, "unknown condition test '\(name)'")
             return nil

@@ -56,7 +56,7 @@ package struct Playbook: Sendable {
     private static func collectBasis(_ condition: Condition, into set: inout Set<String>) {
         switch condition {
         case .fact(let fact): set.insert(fact.name)
-        case .field(let name, _): set.insert(name)
+        case .field(let name, _, _): set.insert(name)
         case .all(let parts), .any(let parts): for part in parts { collectBasis(part, into: &set) }
         case .not(let inner): collectBasis(inner, into: &set)
         }
@@ -102,7 +102,8 @@ package struct Signal: Sendable {
 /// A condition on an alert's fields and derived facts (docs/knowledge-base.md, "Conditions").
 package indirect enum Condition: Sendable {
     case fact(Fact)
-    case field(String, FieldTest)
+    /// A field (or derived placeholder) name, its test, and the name's `KnownField` when it is one (resolved at load).
+    case field(String, FieldTest, KnownField?)
     case all([Condition])
     case any([Condition])
     case not(Condition)

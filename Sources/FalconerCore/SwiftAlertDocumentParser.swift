@@ -21,16 +21,12 @@ package struct SwiftAlertDocumentParser: AlertDocumentParser {
                 case "tags" where reader.peek == UInt8(ascii: "["):
                     try reader.array { reader in document.addTag(try reader.scalar(depth: 2)) }
                 default:
-                    document.top.append((key, try reader.scalar(depth: 1)))
+                    document.addTop(key, try reader.scalar(depth: 1))
                 }
             }
             reader.skipSpace()
             guard reader.atEnd else { throw Reader.Failure.message("trailing content after the value") }
-            if !document.fields.isEmpty {
-                for index in document.top.indices where document.top[index].key == "output" {
-                    document.top[index].value = nil
-                }
-            }
+            if !document.fields.isEmpty { document.dropOutputText() }
             return document
         } catch let error as DecodeError {
             throw error

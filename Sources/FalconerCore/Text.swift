@@ -4,9 +4,12 @@ import Synchronization
 /// a Markdown report asks, so every report copies them instead of escaping the same sentences again for each alert.
 /// The forms live in one object, so copying a `Text` into a report costs one reference count, not three.
 package struct Text: Sendable, Equatable, CustomStringConvertible, ExpressibleByStringLiteral {
-    private final class Storage: Sendable {
+    // SAFETY: `json` is written once, in init, before the object is shared, only read afterwards, and freed in
+    // deinit; everything else is immutable or behind its Mutex.
+    private final class Storage: @unchecked Sendable {
         let string: String
-        let json: [UInt8]
+        /// The JSON form in memory of its own, so writing it reads it in place with no array to reference-count.
+        let json: UnsafeMutableBufferPointer<UInt8>
         /// The Markdown form, once made (a lane's knowledge is its own, so the lock is uncontended).
         let markdown = Mutex<String?>(nil)
 
@@ -14,15 +17,23 @@ package struct Text: Sendable, Equatable, CustomStringConvertible, ExpressibleBy
             self.string = string
             var writer = JSONWriter(capacity: string.utf8.count + 8)
             writer.string(string)
-            json = writer.bytes
+            json = writer.finishBuffer()
         }
+
+        deinit { json.deallocate() }
     }
 
     private let storage: Storage
 
     package var string: String { storage.string }
     /// The string as a JSON string literal, quotes included.
-    package var json: [UInt8] { storage.json }
+    package var json: [UInt8] { Array(storage.json) }
+
+    /// Calls `body` with the JSON form (valid only inside `body`).
+    @inline(__always)
+    package func withJSON<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        withExtendedLifetime(storage) { body(UnsafeBufferPointer(storage.json)) }
+    }
     /// The string escaped for Markdown (`Quoting.markdown`), made on first use and kept.
     package var markdown: String {
         storage.markdown.withLock { cached in

@@ -73,7 +73,8 @@ package final class SimdJSONDocumentParser: AlertDocumentParser {
                 value: isUnknown ? nil : value(entry))
         }
         let keepOutput = document.fields.isEmpty
-        document.top.reserveCapacity(12)
+        document.reserveTop(12)
+        document.reserveTags(8)
         for index in 0..<result.count {
             let entry = entries[index]
             switch Int32(entry.scope) {
@@ -87,11 +88,14 @@ package final class SimdJSONDocumentParser: AlertDocumentParser {
                     document.addTag(value(entry))
                 }
             default:
-                let name = text(entry.key_offset, entry.key_length)
-                if name == "rule" && Int32(entry.kind) == Int32(FA_STRING.rawValue) {
-                    document.top.append((name, .string(intern(buffer(entry.value_offset, entry.value_length)))))
+                let name = buffer(entry.key_offset, entry.key_length)
+                let member = AlertDocument.TopMember(name: name)
+                let key = text(entry.key_offset, entry.key_length)
+                if member == .rule && Int32(entry.kind) == Int32(FA_STRING.rawValue) {
+                    document.addTop(
+                        key, member: member, .string(intern(buffer(entry.value_offset, entry.value_length))))
                 } else {
-                    document.top.append((name, !keepOutput && name == "output" ? nil : value(entry)))
+                    document.addTop(key, member: member, !keepOutput && member == .output ? nil : value(entry))
                 }
             }
         }

@@ -29,7 +29,7 @@ import YAMLParser
         broken.mitigations[0] = broken.mitigations[0].withoutUndo().with(
             snippet: broken.mitigations[0].snippet, condition: .fact("on_mars"))
         broken.investigation[1] = broken.investigation[1].with(
-            snippet: broken.investigation[1].snippet, condition: .field("ka.verb", .equals("create")))
+            snippet: broken.investigation[1].snippet, condition: .field("ka.verb", .equals("create"), nil))
         broken.tuning.exception?.fields = [ExceptionFieldSpec(field: "proc.nope", comp: "like", fixedValue: nil)]
         var base = KnowledgeBase()
         base.attack = knowledge.attack
