@@ -170,7 +170,7 @@ struct AnalyzeCommand {
         DispatchQueue.concurrentPerform(iterations: copies) { index in
             let result: Result<KnowledgeLoading.Loaded, CLIError>
             do throws(CLIError) {
-                result = .success(try loading.load())
+                result = .success(try loading.load(deferPlaybooks: true))
             } catch {
                 result = .failure(error)
             }

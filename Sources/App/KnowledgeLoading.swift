@@ -28,7 +28,9 @@ struct KnowledgeLoading {
         kept.withLock { $0 += knowledge }
     }
 
-    func load() throws(CLIError) -> Loaded {
+    /// Loads the knowledge. With `deferPlaybooks` (analysis), bundled playbooks are decoded when an alert of their
+    /// rule first arrives; `kb` commands decode everything, to report every problem.
+    func load(deferPlaybooks: Bool = false) throws(CLIError) -> Loaded {
         let parser = LibYAMLParser()
         var loader = KnowledgeLoader()
         for file in BundledKnowledge.files {
@@ -38,7 +40,7 @@ struct KnowledgeLoading {
                 loader.add(path: file.path, text: file.text, documents: [])
             }
         }
-        var knowledge = loader.finish()
+        var knowledge = loader.finish(deferPlaybooks: deferPlaybooks)
         var diagnostics = loader.diagnostics
         if !knowledgeDirectories.isEmpty {
             // A second layer over the built-in base: a user's playbook replaces the built-in one of the same rule,

@@ -1,10 +1,13 @@
+import Synchronization
+
 /// Everything Falconer knows: playbooks by rule name (and alias), shared snippets, the ATT&CK and field catalogs,
 /// and what users' own rules files say about custom rules.
 package struct KnowledgeBase: Sendable {
-    package private(set) var playbooks: [Playbook] = []
-    /// The same playbooks behind references, for the analyzer: handing out a `Playbook` copies a struct of some twenty
-    /// references, once per alert.
-    private var shared: [PlaybookRef] = []
+    /// Every playbook, decoded (a deferred one is decoded here).
+    package var playbooks: [Playbook] { entries.map { $0.resolved.playbook } }
+    /// The playbooks behind references, for the analyzer: handing out a `Playbook` copies a struct of some twenty
+    /// references, once per alert. A bundled playbook may still be deferred (`DeferredPlaybook`).
+    private var entries: [PlaybookEntry] = []
     package var snippets: [String: Snippet] = [:]
     package var attack = AttackCatalog()
     package var fields = FieldCatalog()
@@ -16,39 +19,120 @@ package struct KnowledgeBase: Sendable {
 
     package init() {}
 
+    /// How many playbooks there are (without decoding deferred ones).
+    package var playbookCount: Int { entries.count }
+
     /// The playbook for a rule name or one of its aliases.
     package func playbook(for rule: String) -> Playbook? {
-        index[rule].map { playbooks[$0] }
+        index[rule].map { entries[$0].resolved.playbook }
     }
 
     /// The playbook for a rule name or one of its aliases, by reference.
     package func sharedPlaybook(for rule: String) -> PlaybookRef? {
-        index[rule].map { shared[$0] }
+        index[rule].map { entries[$0].resolved }
     }
 
     /// Adds or replaces (by rule name) a playbook, indexing its aliases.
     package mutating func add(_ playbook: Playbook) {
-        if let existing = index[playbook.rule] {
-            playbooks[existing] = playbook
-            shared[existing] = PlaybookRef(playbook)
+        add(.ready(PlaybookRef(playbook)))
+    }
+
+    /// Adds or replaces (by rule name) a playbook that is decoded when first asked for.
+    package mutating func add(deferred playbook: DeferredPlaybook) {
+        add(.deferred(playbook))
+    }
+
+    /// Adds every playbook of `other` as it is (deferred ones stay deferred), replacing those of the same rule.
+    package mutating func addPlaybooks(of other: KnowledgeBase) {
+        for entry in other.entries { add(entry) }
+    }
+
+    private mutating func add(_ entry: PlaybookEntry) {
+        let position: Int
+        if let existing = index[entry.rule] {
+            entries[existing] = entry
+            position = existing
         } else {
-            playbooks.append(playbook)
-            shared.append(PlaybookRef(playbook))
+            entries.append(entry)
+            position = entries.count - 1
         }
-        let position = index[playbook.rule] ?? playbooks.count - 1
-        index[playbook.rule] = position
-        for alias in playbook.aliases where index[alias] == nil { index[alias] = position }
+        index[entry.rule] = position
+        for alias in entry.aliases where index[alias] == nil { index[alias] = position }
     }
 
     /// Rule name -> source, for inferring the source of alerts that lack one.
     package var ruleSources: [String: String] {
         var sources: [String: String] = [:]
         for (name, rule) in rules { sources[name] = rule.source }
-        for playbook in playbooks {
-            sources[playbook.rule] = playbook.source
-            for alias in playbook.aliases { sources[alias] = playbook.source }
+        for entry in entries {
+            sources[entry.rule] = entry.source
+            for alias in entry.aliases { sources[alias] = entry.source }
         }
         return sources
+    }
+}
+
+/// A playbook in a knowledge base: decoded, or waiting to be.
+private enum PlaybookEntry: Sendable {
+    case ready(PlaybookRef)
+    case deferred(DeferredPlaybook)
+
+    var rule: String {
+        switch self {
+        case .ready(let ref): ref.rule
+        case .deferred(let deferred): deferred.rule
+        }
+    }
+
+    var aliases: [String] {
+        switch self {
+        case .ready(let ref): ref.playbook.aliases
+        case .deferred(let deferred): deferred.aliases
+        }
+    }
+
+    var source: String {
+        switch self {
+        case .ready(let ref): ref.playbook.source
+        case .deferred(let deferred): deferred.source
+        }
+    }
+
+    var resolved: PlaybookRef {
+        switch self {
+        case .ready(let ref): ref
+        case .deferred(let deferred): deferred.playbook
+        }
+    }
+}
+
+/// A playbook whose rule, aliases and source are known but whose body is decoded the first time an alert of its rule
+/// arrives: a run sees a few dozen of the two hundred and more bundled rules, and decoding every playbook at start-up
+/// was most of the start-up time. Used only for the bundled knowledge, which the tests check with `kb lint`, so a
+/// deferred decode has no diagnostics to report.
+package final class DeferredPlaybook: Sendable {
+    package let rule: String
+    package let aliases: [String]
+    package let source: String
+    private let decode: @Sendable () -> Playbook
+    /// The decoded playbook, once made; the lock is uncontended except when the incident correlator and a lane ask
+    /// at the same moment.
+    private let decoded = Mutex<PlaybookRef?>(nil)
+
+    package init(rule: String, aliases: [String], source: String, decode: @escaping @Sendable () -> Playbook) {
+        self.rule = rule
+        self.aliases = aliases
+        self.source = source
+        self.decode = decode
+    }
+
+    var playbook: PlaybookRef {
+        decoded.withLock { cached in
+            if let cached { return cached }
+            let made = PlaybookRef(decode())
+            cached = made
+            return made
+        }
     }
 }
 

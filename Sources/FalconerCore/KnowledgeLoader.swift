@@ -28,29 +28,64 @@ package struct KnowledgeLoader {
         }
     }
 
-    /// Resolves snippet uses and returns the knowledge base with everything added so far.
-    package mutating func finish(base: KnowledgeBase = KnowledgeBase()) -> KnowledgeBase {
+    /// Resolves snippet uses and returns the knowledge base with everything added so far. With `deferPlaybooks`,
+    /// a playbook is only read for its rule, aliases and source now and decoded when an alert of its rule first
+    /// arrives (`DeferredPlaybook`); its structural problems are then not reported, so only knowledge that `kb lint`
+    /// passes (the bundled knowledge) should be loaded that way.
+    package mutating func finish(base: KnowledgeBase = KnowledgeBase(), deferPlaybooks: Bool = false) -> KnowledgeBase {
         var result = knowledge
         if result.attack.techniques.isEmpty { result.attack = base.attack }
         if result.fields.fields.isEmpty { result.fields = base.fields }
         result.snippets.merge(base.snippets) { mine, _ in mine }
         result.rules = base.rules
-        for playbook in base.playbooks { result.add(playbook) }
+        result.addPlaybooks(of: base)
         knowledge = result
         var seen: [String: String] = [:]
+        let snippets = result.snippets
         for (path, node) in pendingPlaybooks {
-            guard let playbook = decodePlaybook(node, path: path) else { continue }
-            if let other = seen[playbook.rule] {
+            let rule: String
+            if deferPlaybooks, let header = Self.header(node) {
+                rule = header.rule
+                if seen[rule] == nil {
+                    result.add(
+                        deferred: DeferredPlaybook(
+                            rule: header.rule, aliases: header.aliases, source: header.source,
+                            decode: {
+                                // The header was read from the same node, so decoding cannot fail.
+                                Self.decodePlaybook(node, path: path, snippets: snippets).playbook
+                                    ?? Playbook(
+                                        rule: header.rule, aliases: header.aliases, source: header.source, version: 1,
+                                        outputFields: [], target: nil, summary: Text(""), attack: [], benign: [],
+                                        signals: [], investigation: [], mitigations: [],
+                                        tuning: TuningSpec(exception: nil, macro: nil, notes: Text("")),
+                                        recommendations: [], references: [], file: path)
+                            }))
+                }
+            } else {
+                let decoded = Self.decodePlaybook(node, path: path, snippets: snippets)
+                diagnostics += decoded.diagnostics
+                guard let playbook = decoded.playbook else { continue }
+                rule = playbook.rule
+                if seen[rule] == nil { result.add(playbook) }
+            }
+            if let other = seen[rule] {
                 diagnostics.append(
-                    Diagnostic(file: path, message: "duplicate playbook for rule '\(playbook.rule)' (also in \(other))")
-                )
+                    Diagnostic(file: path, message: "duplicate playbook for rule '\(rule)' (also in \(other))"))
                 continue
             }
-            seen[playbook.rule] = path
-            result.add(playbook)
+            seen[rule] = path
         }
-        result.version = pendingPlaybooks.isEmpty && !base.playbooks.isEmpty ? base.version : "kb-\(hash.hex)"
+        result.version = pendingPlaybooks.isEmpty && base.playbookCount > 0 ? base.version : "kb-\(hash.hex)"
         return result
+    }
+
+    /// A playbook's rule, aliases and source, read as `decodePlaybook` reads them; nil when either is missing or
+    /// not a string (the playbook is then decoded at once, to report why).
+    private static func header(_ root: YAMLNode) -> (rule: String, aliases: [String], source: String)? {
+        guard let rule = root["rule"]?.string, let source = root["source"]?.string else { return nil }
+        var reader = NodeReader(path: "")
+        let aliases = reader.strings(root, "aliases")
+        return reader.diagnostics.isEmpty ? (rule, aliases, source) : nil
     }
 
     // MARK: - Catalogs
@@ -121,13 +156,16 @@ package struct KnowledgeLoader {
         "investigation", "mitigations", "tuning", "recommendations", "references",
     ]
 
-    private mutating func decodePlaybook(_ root: YAMLNode, path: String) -> Playbook? {
+    private static func decodePlaybook(_ root: YAMLNode, path: String, snippets: [String: Snippet]) -> (
+        playbook: Playbook?, diagnostics: [Diagnostic]
+    ) {
         var reader = NodeReader(path: path)
-        defer { diagnostics += reader.diagnostics }
         for (key, value) in root.mapping ?? [] where !Self.playbookKeys.contains(key) {
             reader.problem(value, "unknown key '\(key)'")
         }
-        guard let rule = reader.string(root, "rule"), let source = reader.string(root, "source") else { return nil }
+        guard let rule = reader.string(root, "rule"), let source = reader.string(root, "source") else {
+            return (nil, reader.diagnostics)
+        }
         var target: TargetSpec?
         if let node = root["target"] {
             if let kindText = reader.string(node, "kind"), let kind = TargetKind(rawValue: kindText) {
@@ -165,7 +203,7 @@ package struct KnowledgeLoader {
         for node in reader.list(root, "investigation") {
             if let use = reader.optionalString(node, "use") {
                 reader.checkUseKeys(node)
-                guard case .investigation(let step) = knowledge.snippets[use] else {
+                guard case .investigation(let step) = snippets[use] else {
                     reader.problem(node, "unknown investigation snippet '\(use)'")
                     continue
                 }
@@ -179,7 +217,7 @@ package struct KnowledgeLoader {
         for node in reader.list(root, "mitigations") {
             if let use = reader.optionalString(node, "use") {
                 reader.checkUseKeys(node)
-                guard case .mitigation(let mitigation) = knowledge.snippets[use] else {
+                guard case .mitigation(let mitigation) = snippets[use] else {
                     reader.problem(node, "unknown mitigation snippet '\(use)'")
                     continue
                 }
@@ -211,7 +249,7 @@ package struct KnowledgeLoader {
             }
         }
         let versionText = reader.optionalString(root, "version") ?? "1"
-        return Playbook(
+        let playbook = Playbook(
             rule: rule, aliases: reader.strings(root, "aliases"), source: source, version: Int(versionText) ?? 1,
             outputFields: reader.strings(root, "output_fields"), target: target,
             summary: Text(reader.string(root, "summary")?.trimmingSpaces ?? ""), attack: attack,
@@ -219,6 +257,7 @@ package struct KnowledgeLoader {
             mitigations: mitigations, tuning: tuning,
             recommendations: reader.strings(root, "recommendations").map { Text($0) },
             references: reader.strings(root, "references"), file: path)
+        return (playbook, reader.diagnostics)
     }
 }
 
