@@ -16,12 +16,12 @@ package struct ExceptionBuilder: Sendable {
 
     package func advice(for context: AlertContext, playbook: PlaybookRef?) -> TuningAdvice {
         let alert = context.alert
-        let spec = playbook?.tuning.exception ?? genericSpec(for: alert)
+        let spec = playbook?.tuning.exception ?? Self.genericSpec(for: alert)
         var notes = playbook?.tuning.notes.string ?? ""
         guard let spec else {
             return TuningAdvice(exceptionYAML: nil, macro: playbook?.tuning.macro, notes: notes)
         }
-        var chosen: [(field: String, comp: String, value: String)] = []
+        var chosen: [(spec: ExceptionFieldSpec, value: String)] = []
         chosen.reserveCapacity(spec.fields.count + 1)
         var dropped: [String] = []
         var hasLocation = false
@@ -32,7 +32,7 @@ package struct ExceptionBuilder: Sendable {
                 dropped.append(field.field)
                 continue
             }
-            chosen.append((field.field, field.comp, value))
+            chosen.append((field, value))
             hasLocation = hasLocation || Self.isLocation(field.field)
             hasImage = hasImage || field.field == "container.image.repository"
         }
@@ -40,13 +40,15 @@ package struct ExceptionBuilder: Sendable {
         // alone admits every image deployed there), on the host to the host, unless the playbook chose a place.
         if alert.source == "syscall" {
             if context.holds(.inContainer), let repository = alert[.containerImageRepository], !hasImage {
-                chosen.append(("container.image.repository", "=", repository))
+                chosen.append((Self.imageField, repository))
             } else if context.holds(.onHost), !hasLocation {
-                chosen.append(("container.id", "=", "host"))
+                chosen.append((Self.hostField, "host"))
             }
         }
         var actorCount = 0
-        for entry in chosen where !Self.isLocation(entry.field) && entry.field != "proc.tty" { actorCount += 1 }
+        for entry in chosen where !Self.isLocation(entry.spec.field) && entry.spec.field != "proc.tty" {
+            actorCount += 1
+        }
         guard chosen.count >= 2, actorCount >= 1 else {
             let missing = dropped.isEmpty ? "" : " (missing: \(dropped.joined(separator: ", ")))"
             notes =
@@ -63,8 +65,19 @@ package struct ExceptionBuilder: Sendable {
         return TuningAdvice(exceptionYAML: yaml, macro: playbook?.tuning.macro, notes: notes)
     }
 
+    private static let imageField = ExceptionFieldSpec(field: "container.image.repository", comp: "=", fixedValue: nil)
+    private static let hostField = ExceptionFieldSpec(field: "container.id", comp: "=", fixedValue: nil)
+
     /// Renders the exception as a Falco rules-file snippet; every alert value is YAML-quoted.
     package static func render(rule: String, name: String, fields: [(field: String, comp: String, value: String)])
+        -> String
+    {
+        render(
+            rule: rule, name: name,
+            fields: fields.map { (ExceptionFieldSpec(field: $0.field, comp: $0.comp, fixedValue: nil), $0.value) })
+    }
+
+    private static func render(rule: String, name: String, fields: [(spec: ExceptionFieldSpec, value: String)])
         -> String
     {
         var yaml: [UInt8] = []
@@ -73,13 +86,22 @@ package struct ExceptionBuilder: Sendable {
         Quoting.appendYAML(rule, to: &yaml)
         Self.append("\n  exceptions:\n    - name: ", to: &yaml)
         Quoting.appendYAML(name, to: &yaml)
-        Self.append("\n      fields: ", to: &yaml)
-        Self.appendList(fields, part: 0, to: &yaml)
-        Self.append("      comps: ", to: &yaml)
-        Self.appendList(fields, part: 1, to: &yaml)
-        Self.append("      values:\n        - ", to: &yaml)
-        Self.appendList(fields, part: 2, to: &yaml)
-        Self.append("  override:\n    exceptions: append\n", to: &yaml)
+        Self.append("\n      fields: [", to: &yaml)
+        for index in fields.indices {
+            if index > 0 { append(", ", to: &yaml) }
+            yaml.append(contentsOf: fields[index].spec.quotedField)
+        }
+        Self.append("]\n      comps: [", to: &yaml)
+        for index in fields.indices {
+            if index > 0 { append(", ", to: &yaml) }
+            yaml.append(contentsOf: fields[index].spec.quotedComp)
+        }
+        Self.append("]\n      values:\n        - [", to: &yaml)
+        for index in fields.indices {
+            if index > 0 { append(", ", to: &yaml) }
+            Quoting.appendYAML(fields[index].value, to: &yaml)
+        }
+        Self.append("]\n  override:\n    exceptions: append\n", to: &yaml)
         return String(decoding: yaml, as: UTF8.self)
     }
 
@@ -87,34 +109,31 @@ package struct ExceptionBuilder: Sendable {
         text.withUTF8Buffer { yaml.append(contentsOf: $0) }
     }
 
-    /// One flow list of the field names (part 0), comparisons (1) or values (2), and its line end.
-    private static func appendList(
-        _ fields: [(field: String, comp: String, value: String)], part: Int, to yaml: inout [UInt8]
-    ) {
-        yaml.append(UInt8(ascii: "["))
-        for index in fields.indices {
-            if index > 0 { append(", ", to: &yaml) }
-            let entry = fields[index]
-            Quoting.appendYAML(part == 0 ? entry.field : part == 1 ? entry.comp : entry.value, to: &yaml)
-        }
-        append("]\n", to: &yaml)
-    }
-
     /// A generic exception for rules without a playbook: the actor's executable or user, plus the place.
-    private func genericSpec(for alert: Alert) -> ExceptionSpec? {
-        let actorFields: [String]
+    private static func genericSpec(for alert: Alert) -> ExceptionSpec? {
+        let actorFields: [ExceptionFieldSpec]
         switch alert.source {
-        case "syscall": actorFields = ["proc.exepath", "user.name"]
-        case "k8s_audit": actorFields = ["ka.user.name", "ka.target.namespace"]
-        case "aws_cloudtrail": actorFields = ["ct.user", "ct.region"]
-        case "gcp_auditlog": actorFields = ["gcp.user", "gcp.projectId"]
-        case "github": actorFields = ["github.user", "github.repo"]
-        case "okta": actorFields = ["okta.actor.name", "okta.client.ip"]
+        case "syscall": actorFields = syscallActor
+        case "k8s_audit": actorFields = k8sActor
+        case "aws_cloudtrail": actorFields = awsActor
+        case "gcp_auditlog": actorFields = gcpActor
+        case "github": actorFields = githubActor
+        case "okta": actorFields = oktaActor
         default: return nil
         }
-        let fields = actorFields.filter { alert[$0] != nil }
+        let fields = actorFields.filter { field in (field.known.map { alert[$0] } ?? alert[field.field]) != nil }
         guard !fields.isEmpty else { return nil }
-        return ExceptionSpec(
-            name: "known_activity", fields: fields.map { ExceptionFieldSpec(field: $0, comp: "=", fixedValue: nil) })
+        return ExceptionSpec(name: "known_activity", fields: fields)
     }
+
+    private static func equalityFields(_ names: [String]) -> [ExceptionFieldSpec] {
+        names.map { ExceptionFieldSpec(field: $0, comp: "=", fixedValue: nil) }
+    }
+
+    private static let syscallActor = equalityFields(["proc.exepath", "user.name"])
+    private static let k8sActor = equalityFields(["ka.user.name", "ka.target.namespace"])
+    private static let awsActor = equalityFields(["ct.user", "ct.region"])
+    private static let gcpActor = equalityFields(["gcp.user", "gcp.projectId"])
+    private static let githubActor = equalityFields(["github.user", "github.repo"])
+    private static let oktaActor = equalityFields(["okta.actor.name", "okta.client.ip"])
 }

@@ -246,20 +246,35 @@ package struct TuningSpec: Sendable {
 package struct ExceptionSpec: Sendable {
     package var name: String
     package var fields: [ExceptionFieldSpec]
+
+    package init(name: String, fields: [ExceptionFieldSpec]) {
+        self.name = name
+        self.fields = fields
+    }
 }
 
-/// One exception field: its comparison and, when fixed, its value (else the alert's value is used).
-package struct ExceptionFieldSpec: Sendable {
+/// One exception field: its comparison and, when fixed, its value (else the alert's value is used). Immutable and
+/// shared by reference, so choosing it for an alert costs one reference count.
+package final class ExceptionFieldSpec: Sendable {
     package let field: String
     package let comp: String
     package let fixedValue: String?
     /// The field's slot, when it is a `KnownField`.
     let known: KnownField?
+    /// The field name and the comparison as YAML scalars, quoted once here rather than for every alert.
+    let quotedField: [UInt8]
+    let quotedComp: [UInt8]
 
     package init(field: String, comp: String, fixedValue: String?) {
         self.field = field
         self.comp = comp
         self.fixedValue = fixedValue
         self.known = KnownField(named: field)
+        var quoted: [UInt8] = []
+        Quoting.appendYAML(field, to: &quoted)
+        quotedField = quoted
+        quoted = []
+        Quoting.appendYAML(comp, to: &quoted)
+        quotedComp = quoted
     }
 }
