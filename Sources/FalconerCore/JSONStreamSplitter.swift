@@ -153,35 +153,58 @@ package struct JSONStreamSplitter: Sendable {
         consumeValueByte(byte)
     }
 
-    /// Scans bytes of an open value; returns the index after the last byte it consumed.
-    /// True when any of the eight bytes in `word` is `"`, `\\` or a newline (SWAR zero-byte tests).
+    /// A high bit in each byte of `word` (read little-endian) that is `"`, `\\` or a newline; the lowest one set is
+    /// the first such byte (bits above it may be false alarms from the borrow). SWAR zero-byte tests.
     @inline(__always)
-    private static func hasStringBoundary(_ word: UInt64) -> Bool {
+    private static func stringBoundaries(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
-        return hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C)) || hasZero(word ^ (ones &* 0x0A))
+        func zeros(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        return zeros(word ^ (ones &* 0x22)) | zeros(word ^ (ones &* 0x5C)) | zeros(word ^ (ones &* 0x0A))
     }
 
+    /// Scans bytes of an open value; returns the index after the last byte it consumed.
+    /// The scanner's state lives in locals while it runs (stored back on every way out), so the compiler keeps it in
+    /// registers instead of writing `self` for every byte.
     private mutating func scanValue(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into events: inout [Event])
         -> Int
     {
         var index = start
         let count = bytes.count
         var runStart = index
+        var inString = self.inString
+        var escaped = self.escaped
+        var depth = self.depth
+        var column = self.column
+        var line = self.line
+        defer {
+            self.inString = inString
+            self.escaped = escaped
+            self.depth = depth
+            self.column = column
+            self.line = line
+        }
+        guard let base = bytes.baseAddress else { return index }
         while index < count {
-            if inString && !escaped, let base = bytes.baseAddress {
-                // Eight bytes at a time through string contents while none is a quote, a backslash or a newline.
-                while index + 8 <= count,
-                    !Self.hasStringBoundary(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-                {
-                    index += 8
-                    column += 8
-                }
-                guard index < count else { break }
-            }
-            let byte = bytes[index]
             if inString {
+                if !escaped {
+                    // Eight bytes at a time through string contents to the next quote, backslash or newline: the
+                    // lowest flagged byte of a word is exact, so the scan lands on it directly.
+                    var skipped = index
+                    while skipped + 8 <= count {
+                        let flags = Self.stringBoundaries(
+                            UnsafeRawPointer(base + skipped).loadUnaligned(as: UInt64.self))
+                        if flags != 0 {
+                            skipped += flags.trailingZeroBitCount >> 3
+                            break
+                        }
+                        skipped += 8
+                    }
+                    column += skipped - index
+                    index = skipped
+                    guard index < count else { break }
+                }
+                let byte = base[index]
                 if escaped {
                     escaped = false
                 } else if byte == UInt8(ascii: "\\") {
@@ -192,13 +215,15 @@ package struct JSONStreamSplitter: Sendable {
                     appendRun(bytes, runStart, index)
                     events.append(.malformed(reason: .newlineInString, line: valueLine))
                     mode = .between
-                    advance(byte)
+                    line += 1
+                    column = 0
                     return index + 1
                 }
                 column += 1
                 index += 1
                 continue
             }
+            let byte = base[index]
             switch byte {
             case UInt8(ascii: "\""):
                 inString = true
@@ -209,8 +234,12 @@ package struct JSONStreamSplitter: Sendable {
                     events.append(
                         .malformed(reason: oversize ? .tooLarge(limit: maxValueBytes) : .truncated, line: valueLine))
                     mode = valueInArray ? .inArrayBetween : .between
+                    self.line = line
                     startValue(byte, inArray: valueInArray)
-                    advance(byte)
+                    inString = self.inString
+                    escaped = self.escaped
+                    depth = self.depth
+                    column += 1
                     index += 1
                     runStart = index
                     continue
@@ -222,14 +251,14 @@ package struct JSONStreamSplitter: Sendable {
                     appendRun(bytes, runStart, index)
                     complete(into: &events)
                     if valueInArray, byte == UInt8(ascii: "]") { mode = .between }
-                    advance(byte)
+                    column += 1
                     return index + 1
                 }
                 depth -= 1
                 if depth <= 0 {
                     appendRun(bytes, runStart, index + 1)
                     complete(into: &events)
-                    advance(byte)
+                    column += 1
                     return index + 1
                 }
             case 0x0A:
@@ -237,20 +266,25 @@ package struct JSONStreamSplitter: Sendable {
                     // A scalar value ended by the end of its line.
                     appendRun(bytes, runStart, index)
                     complete(into: &events)
-                    advance(byte)
+                    line += 1
+                    column = 0
                     return index + 1
                 }
+                line += 1
+                column = 0
+                index += 1
+                continue
             case UInt8(ascii: ","):
                 if depth == 0, valueInArray {
                     appendRun(bytes, runStart, index)
                     complete(into: &events)
-                    advance(byte)
+                    column += 1
                     return index + 1
                 }
             default:
                 break
             }
-            advance(byte)
+            column += 1
             index += 1
         }
         appendRun(bytes, runStart, index)
