@@ -81,6 +81,10 @@ package enum RFC3339 {
     /// Formats as RFC 3339 UTC; with `fraction`, nanoseconds are written as nine digits.
     package static func format(_ time: EventTime, fraction: Bool) -> String {
         let (parts, nanos) = components(time)
+        if let fast = fixedWidth(parts, nanos: fraction ? nanos : nil, dateTimeSeparator: UInt8(ascii: "T"), zone: "Z")
+        {
+            return fast
+        }
         var text = "\(pad(parts.year, 4))-\(pad(parts.month, 2))-\(pad(parts.day, 2))T"
         text += "\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2))"
         if fraction { text += ".\(pad(nanos, 9))" }
@@ -90,11 +94,49 @@ package enum RFC3339 {
     /// Formats as `YYYY-MM-DD HH:MM:SS UTC`, which `journalctl --since` accepts (systemd.time(7)).
     package static func formatForJournal(_ time: EventTime) -> String {
         let (parts, _) = components(time)
+        if let fast = fixedWidth(parts, nanos: nil, dateTimeSeparator: UInt8(ascii: " "), zone: " UTC") { return fast }
         return "\(pad(parts.year, 4))-\(pad(parts.month, 2))-\(pad(parts.day, 2)) "
             + "\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2)) UTC"
     }
 
     private struct Parts { var year, month, day, hour, minute, second: Int64 }
+
+    /// The same text as the general formatters, written digit by digit into one buffer (these run for every alert
+    /// whose steps name a time window); nil for a year outside 0...9999, which the general path pads its own way.
+    private static func fixedWidth(_ parts: Parts, nanos: Int64?, dateTimeSeparator: UInt8, zone: StaticString)
+        -> String?
+    {
+        guard parts.year >= 0, parts.year <= 9999 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(40)
+        func digits(_ value: Int64, _ width: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                bytes.append(UInt8(truncatingIfNeeded: rest / divisor) &+ 0x30)
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(parts.year, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(parts.month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(parts.day, 2)
+        bytes.append(dateTimeSeparator)
+        digits(parts.hour, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(parts.minute, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(parts.second, 2)
+        if let nanos {
+            bytes.append(UInt8(ascii: "."))
+            digits(nanos, 9)
+        }
+        zone.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
     private static func components(_ time: EventTime) -> (Parts, Int64) {
         var seconds = time.nanoseconds / 1_000_000_000

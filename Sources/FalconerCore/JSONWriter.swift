@@ -305,77 +305,81 @@ package struct JSONWriter: ~Copyable {
     }
 
     /// Appends `utf8` escaped as the inside of a JSON string, without quotes (for pre-rendered string pieces).
+    /// Finds each byte that may need escaping eight bytes at a time (the lowest flagged byte of a word is exact, and
+    /// a short tail is tested padded with spaces), and copies the stretches between them whole.
     package mutating func appendEscapedContent(_ utf8: UnsafeBufferPointer<UInt8>) {
-        do {
-            var runStart = 0
-            var index = 0
-            let length = utf8.count
-            while index < length {
-                // Eight bytes at a time while none of them needs escaping (the common case for alert values).
-                if let base = utf8.baseAddress {
-                    while index + 8 <= length,
-                        !Self.needsEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-                    {
-                        index += 8
-                    }
+        guard let source = utf8.baseAddress else { return }
+        let length = utf8.count
+        var runStart = 0
+        var index = 0
+        while index < length {
+            var found = length
+            while index + 8 <= length {
+                let flags = Self.escapeFlags(UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self))
+                if flags != 0 {
+                    found = index + flags.trailingZeroBitCount >> 3
+                    break
                 }
-                guard index < length else { break }
-                let byte = utf8[index]
-                if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0xE2 {
-                    index += 1
-                    continue
+                index += 8
+            }
+            if found == length, index < length {
+                var word: UInt64 = 0x2020_2020_2020_2020
+                withUnsafeMutableBytes(of: &word) { padded in
+                    padded.baseAddress?.copyMemory(from: source + index, byteCount: length - index)
                 }
-                if byte == 0xE2, index + 2 < length, utf8[index + 1] == 0x80,
-                    utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9
+                let flags = Self.escapeFlags(UInt64(littleEndian: word))
+                if flags != 0 { found = index + flags.trailingZeroBitCount >> 3 }
+            }
+            guard found < length else { break }
+            index = found
+            let byte = source[index]
+            if byte == 0xE2 {
+                if index + 2 < length, source[index + 1] == 0x80, source[index + 2] == 0xA8 || source[index + 2] == 0xA9
                 {
                     put(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                    let escape: StaticString = utf8[index + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                    let escape: StaticString = source[index + 2] == 0xA8 ? "\\u2028" : "\\u2029"
                     escape.withUTF8Buffer { put($0) }
                     index += 3
                     runStart = index
-                    continue
-                }
-                if byte == 0xE2 {
+                } else {
                     index += 1
-                    continue
                 }
-                put(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                switch byte {
-                case 0x22: putEscape(0x22)
-                case 0x5C: putEscape(0x5C)
-                case 0x0A: putEscape(UInt8(ascii: "n"))
-                case 0x0D: putEscape(UInt8(ascii: "r"))
-                case 0x09: putEscape(UInt8(ascii: "t"))
-                default:
-                    reserve(6)
-                    base[count] = 0x5C
-                    base[count + 1] = UInt8(ascii: "u")
-                    base[count + 2] = 0x30
-                    base[count + 3] = 0x30
-                    base[count + 4] = Self.hexDigit(byte >> 4)
-                    base[count + 5] = Self.hexDigit(byte & 0xF)
-                    count += 6
-                }
-                index += 1
-                runStart = index
+                continue
             }
-            put(UnsafeBufferPointer(rebasing: utf8[runStart..<length]))
+            put(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+            switch byte {
+            case 0x22: putEscape(0x22)
+            case 0x5C: putEscape(0x5C)
+            case 0x0A: putEscape(UInt8(ascii: "n"))
+            case 0x0D: putEscape(UInt8(ascii: "r"))
+            case 0x09: putEscape(UInt8(ascii: "t"))
+            default:
+                reserve(6)
+                base[count] = 0x5C
+                base[count + 1] = UInt8(ascii: "u")
+                base[count + 2] = 0x30
+                base[count + 3] = 0x30
+                base[count + 4] = Self.hexDigit(byte >> 4)
+                base[count + 5] = Self.hexDigit(byte & 0xF)
+                count += 6
+            }
+            index += 1
+            runStart = index
         }
+        put(UnsafeBufferPointer(rebasing: utf8[runStart..<length]))
     }
 
-    /// True when any of the eight bytes in `word` is a control character (< 0x20), `"`, `\\` or 0xE2 (the lead byte
-    /// of U+2028/U+2029). Classic SWAR tests: `(x - 0x01…) & ~x & 0x80…` finds a zero byte, applied to `word ^ c`.
+    /// A high bit in each byte of `word` (read little-endian) that is a control character (< 0x20), `"`, `\\` or
+    /// 0xE2 (the lead byte of U+2028/U+2029); the lowest one set is exact (bits above it may be false alarms from the
+    /// borrow). Classic SWAR tests: `(x - 0x01…) & ~x & 0x80…` finds a zero byte, applied to `word ^ c`.
     @inline(__always)
-    private static func needsEscape(_ word: UInt64) -> Bool {
+    private static func escapeFlags(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        func zeros(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
         // Bytes below 0x20, ignoring bytes >= 0x80 (their high bit is masked out by `~word`).
         let control = (word &- ones &* 0x20) & ~word & highs
-        let quote = hasZero(word ^ (ones &* 0x22))
-        let backslash = hasZero(word ^ (ones &* 0x5C))
-        let e2 = hasZero(word ^ (ones &* 0xE2))
-        return (control | quote | backslash | e2) != 0
+        return control | zeros(word ^ (ones &* 0x22)) | zeros(word ^ (ones &* 0x5C)) | zeros(word ^ (ones &* 0xE2))
     }
 
     /// True when `text` follows RFC 8259's number grammar.

@@ -131,5 +131,21 @@ import Testing
         let time = EventTime(nanoseconds: 1_715_108_060_008_519_431)
         #expect(RFC3339.format(time, fraction: true) == "2024-05-07T18:54:20.008519431Z")
         #expect(RFC3339.formatForJournal(time) == "2024-05-07 18:54:20 UTC")
+        #expect(RFC3339.format(EventTime(nanoseconds: 0), fraction: false) == "1970-01-01T00:00:00Z")
+    }
+
+    @Test("formatted times parse back to themselves, and the journal form is the same instant")
+    func formatRoundTrip() {
+        var generator = FuzzTests.SplitMix(state: 7)
+        // Every time an EventTime holds (nanoseconds since 1970, up to the year 2262).
+        let limit = UInt64(Int64.max)
+        for _ in 0..<2000 {
+            let time = EventTime(nanoseconds: Int64(generator.next() % limit))
+            let text = RFC3339.format(time, fraction: true)
+            #expect(RFC3339.parse(text) == time, "\(text)")
+            let whole = RFC3339.format(time, fraction: false)
+            let journal = String(whole.map { $0 == "T" ? " " : $0 }.dropLast()) + " UTC"
+            #expect(RFC3339.formatForJournal(time) == journal)
+        }
     }
 }
