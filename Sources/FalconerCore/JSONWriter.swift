@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Writes compact JSON into a byte buffer; strings are escaped per RFC 8259 (plus U+2028/2029 for JavaScript).
 /// Built for the hot path: no intermediate Strings, no Foundation, and its own buffer rather than an Array, whose
 /// every append checks uniqueness and capacity. Not copyable: the buffer has one owner and is freed with it.
@@ -13,13 +17,13 @@ package struct JSONWriter: ~Copyable {
 
     package init(capacity: Int = 4096) {
         self.capacity = max(capacity, 64)
-        base = .allocate(capacity: self.capacity)
+        base = ByteMemory.allocate(self.capacity)
     }
 
     /// False once `finishBlock` handed the buffer to a block.
     private var ownsBuffer = true
 
-    deinit { if ownsBuffer { base.deallocate() } }
+    deinit { if ownsBuffer { ByteMemory.free(base) } }
 
     /// The bytes written so far.
     package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
@@ -30,7 +34,8 @@ package struct JSONWriter: ~Copyable {
         return ByteBlock(adopting: base, count: count)
     }
 
-    /// Hands the bytes written over as memory the caller now owns and must deallocate (its capacity may be larger).
+    /// Hands the bytes written over as memory the caller now owns and must release with `ByteMemory.free` (its
+    /// capacity may be larger).
     package consuming func finishBuffer() -> UnsafeMutableBufferPointer<UInt8> {
         ownsBuffer = false
         return UnsafeMutableBufferPointer(start: base, count: count)
@@ -48,10 +53,7 @@ package struct JSONWriter: ~Copyable {
 
     private mutating func grow(_ extra: Int) {
         let newCapacity = max(capacity * 2, count + extra)
-        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        newBase.update(from: base, count: count)
-        base.deallocate()
-        base = newBase
+        base = ByteMemory.reallocate(base, newCapacity)
         capacity = newCapacity
     }
 
@@ -436,15 +438,32 @@ package final class ByteBlock: @unchecked Sendable {
 
     /// A block holding a copy of `bytes`.
     package convenience init(copying bytes: [UInt8]) {
-        let base = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, bytes.count))
+        let base = ByteMemory.allocate(max(1, bytes.count))
         bytes.withUnsafeBufferPointer { if let source = $0.baseAddress { base.update(from: source, count: $0.count) } }
         self.init(adopting: base, count: bytes.count)
     }
 
-    deinit { base.deallocate() }
+    deinit { ByteMemory.free(base) }
 
     /// The bytes, valid only while the block is alive: keep it alive (`withExtendedLifetime`) while using them.
     package var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
     package var bytes: [UInt8] { withExtendedLifetime(self) { Array(buffer) } }
+}
+
+/// Byte buffers straight from the C allocator. `UnsafeMutablePointer.allocate` goes through the runtime's aligned
+/// allocation path (`posix_memalign`), which cost about three times a `malloc` for the buffer of every report.
+/// Memory from here is released only with `free`.
+enum ByteMemory {
+    static func allocate(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+        guard let raw = malloc(max(1, count)) else { fatalError("out of memory allocating \(count) bytes") }
+        return raw.assumingMemoryBound(to: UInt8.self)
+    }
+
+    static func reallocate(_ base: UnsafeMutablePointer<UInt8>, _ count: Int) -> UnsafeMutablePointer<UInt8> {
+        guard let raw = realloc(base, max(1, count)) else { fatalError("out of memory allocating \(count) bytes") }
+        return raw.assumingMemoryBound(to: UInt8.self)
+    }
+
+    static func free(_ base: UnsafeMutablePointer<UInt8>) { Glibc.free(base) }
 }

@@ -207,15 +207,35 @@ package struct Target: Sendable, Equatable {
 
     /// The peer in Falco's connection notation `cip:cport->sip:sport` (client first, then server; IPv6 addresses may
     /// be bracketed): the server for an outbound connection, the client for an accepted one (`inbound`).
+    /// The ends are found by bytes (the name of every network alert goes through here); `[...]` and the port are then
+    /// checked on the two Strings.
     package static func remoteEnd(ofConnection name: String, inbound: Bool = false) -> (ip: String, port: String?)? {
-        // Most names are paths: a byte search rules them out before the slower String search.
-        guard name.containsBytes("->"), let arrow = name.firstRange(of: "->") else { return nil }
-        let remote = inbound ? name[..<arrow.lowerBound] : name[arrow.upperBound...]
-        guard let colon = remote.lastIndex(of: ":") else { return nil }
-        var ip = String(remote[..<colon])
-        let port = String(remote[remote.index(after: colon)...])
+        var name = name
+        let ranges = name.withUTF8 { bytes -> (ip: Range<Int>, port: Range<Int>)? in
+            var arrow = 0
+            while arrow + 1 < bytes.count, bytes[arrow] != UInt8(ascii: "-") || bytes[arrow + 1] != UInt8(ascii: ">") {
+                arrow += 1
+            }
+            guard arrow + 1 < bytes.count else { return nil }
+            let remote = inbound ? 0..<arrow : arrow + 2..<bytes.count
+            var colon = remote.upperBound - 1
+            while colon >= remote.lowerBound, bytes[colon] != UInt8(ascii: ":") { colon -= 1 }
+            guard colon >= remote.lowerBound else { return nil }
+            return (remote.lowerBound..<colon, colon + 1..<remote.upperBound)
+        }
+        guard let ranges else { return nil }
+        let utf8 = name.utf8
+        func text(_ range: Range<Int>) -> String {
+            let start = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+            let end = utf8.index(start, offsetBy: range.count)
+            return String(decoding: utf8[start..<end], as: UTF8.self)
+        }
+        var ip = text(ranges.ip)
+        let port = text(ranges.port)
         if ip.hasPrefix("["), ip.hasSuffix("]") { ip = String(ip.dropFirst().dropLast()) }
-        guard !ip.isEmpty, port.allSatisfy({ $0.isNumber }) else { return nil }
+        guard !ip.isEmpty, port.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) || port.allSatisfy({ $0.isNumber }) else {
+            return nil
+        }
         return (ip, port.isEmpty ? nil : port)
     }
 }

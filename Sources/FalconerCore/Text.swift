@@ -20,7 +20,7 @@ package struct Text: Sendable, Equatable, CustomStringConvertible, ExpressibleBy
             json = writer.finishBuffer()
         }
 
-        deinit { json.deallocate() }
+        deinit { if let base = json.baseAddress { ByteMemory.free(base) } }
     }
 
     private let storage: Storage

@@ -187,6 +187,33 @@ import YAMLParser
         return nil
     }
 
+    @Test("the byte-level connection parser agrees with a String reference on generated names")
+    func remoteEndMatchesReference() {
+        let pieces = ["-", ">", "->", ":", "[", "]", "1", "443", "10.0.0.5", "::1", "a", "é", "٣", " ", "/tmp/x"]
+        var generator = FuzzTests.SplitMix(state: 99)
+        for _ in 0..<5000 {
+            let name = (0..<Int(generator.next() % 8)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }
+                .joined()
+            for inbound in [false, true] {
+                let got = Target.remoteEnd(ofConnection: name, inbound: inbound)
+                let expected = Self.referenceRemoteEnd(name, inbound: inbound)
+                #expect(got?.ip == expected?.ip && got?.port == expected?.port, "\(name) inbound: \(inbound)")
+            }
+        }
+    }
+
+    /// The parser as it was first written, on Strings: the reference for the one above.
+    static func referenceRemoteEnd(_ name: String, inbound: Bool) -> (ip: String, port: String?)? {
+        guard let arrow = name.firstRange(of: "->") else { return nil }
+        let remote = inbound ? name[..<arrow.lowerBound] : name[arrow.upperBound...]
+        guard let colon = remote.lastIndex(of: ":") else { return nil }
+        var ip = String(remote[..<colon])
+        let port = String(remote[remote.index(after: colon)...])
+        if ip.hasPrefix("["), ip.hasSuffix("]") { ip = String(ip.dropFirst().dropLast()) }
+        guard !ip.isEmpty, port.allSatisfy({ $0.isNumber }) else { return nil }
+        return (ip, port.isEmpty ? nil : port)
+    }
+
     @Test("connection tuples give the remote end")
     func remoteEnd() {
         #expect(Target.remoteEnd(ofConnection: "172.17.0.9:43812->10.96.0.1:443")! == ("10.96.0.1", "443"))
