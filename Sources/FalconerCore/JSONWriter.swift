@@ -68,8 +68,31 @@ package struct JSONWriter: ~Copyable {
     private mutating func put(_ buffer: UnsafeBufferPointer<UInt8>) {
         guard let source = buffer.baseAddress, buffer.count > 0 else { return }
         reserve(buffer.count)
-        (base + count).update(from: source, count: buffer.count)
+        Self.copy(source, to: base + count, count: buffer.count)
         count += buffer.count
+    }
+
+    /// Copies `count` bytes; up to 16 with a pair of overlapping loads and stores rather than a call to `memcpy`
+    /// (most pieces of a report are keys and short values).
+    @inline(__always)
+    private static func copy(_ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count: Int) {
+        let from = UnsafeRawPointer(source)
+        let to = UnsafeMutableRawPointer(target)
+        if count >= 8 && count <= 16 {
+            let head = from.loadUnaligned(as: UInt64.self)
+            let tail = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: count - 8, as: UInt64.self)
+        } else if count >= 4 && count < 8 {
+            let head = from.loadUnaligned(as: UInt32.self)
+            let tail = from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: count - 4, as: UInt32.self)
+        } else if count < 4 {
+            for offset in 0..<count { target[offset] = source[offset] }
+        } else {
+            target.update(from: source, count: count)
+        }
     }
 
     private mutating func put(_ array: [UInt8]) { array.withUnsafeBufferPointer { put($0) } }
@@ -151,16 +174,27 @@ package struct JSONWriter: ~Copyable {
     }
 
     /// Writes a key; the next write is its value.
+    @inline(__always)
     package mutating func key(_ name: StaticString) {
         separator()
-        name.withUTF8Buffer { name in
-            reserve(name.count + 3)
-            base[count] = UInt8(ascii: "\"")
-            if let source = name.baseAddress { (base + count + 1).update(from: source, count: name.count) }
-            base[count + name.count + 1] = UInt8(ascii: "\"")
-            base[count + name.count + 2] = UInt8(ascii: ":")
-            count += name.count + 3
+        // A one-character literal may be held as a scalar rather than as bytes.
+        guard name.hasPointerRepresentation else {
+            name.withUTF8Buffer { name in
+                put(UInt8(ascii: "\""))
+                put(name)
+                put(UInt8(ascii: "\""))
+                put(UInt8(ascii: ":"))
+            }
+            commas &= ~1
+            return
         }
+        let length = name.utf8CodeUnitCount
+        reserve(length + 3)
+        base[count] = UInt8(ascii: "\"")
+        Self.copy(name.utf8Start, to: base + count + 1, count: length)
+        base[count + length + 1] = UInt8(ascii: "\"")
+        base[count + length + 2] = UInt8(ascii: ":")
+        count += length + 3
         commas &= ~1
     }
 
