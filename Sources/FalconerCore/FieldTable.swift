@@ -15,8 +15,10 @@ package struct FieldTable: Sendable, Sequence {
     }
 
     private var entries: [Entry] = []
-    /// Entry index + 1 of each `KnownField` the alert carries (0 = absent), one byte each to keep alerts small.
-    private var known = InlineArray<160, UInt8>(repeating: 0)
+    /// Entry index + 1 of each `KnownField` the alert carries (0 = absent), one byte each; made with the first known
+    /// field. An array rather than inline storage: the compiler copied a table with its slots inline (184 bytes) for
+    /// every lookup.
+    private var known: [UInt8] = []
     /// Set when an entry's index was too large for a slot (an alert with 255 fields or more): known fields are then
     /// also looked up by name.
     private var knownOverflow = false
@@ -43,7 +45,7 @@ package struct FieldTable: Sendable, Sequence {
 
     /// The value of a known field: one array read.
     package subscript(field: KnownField) -> FieldValue? {
-        let slot = Int(known[field.index])
+        let slot = known.isEmpty ? 0 : Int(known[field.index])
         if slot != 0 { return entries[slot - 1].value }
         return knownOverflow ? index(of: field.name, hash: Self.hash(field.name)).map { entries[$0].value } : nil
     }
@@ -77,6 +79,7 @@ package struct FieldTable: Sendable, Sequence {
         if let field {
             // The literal name: never allocated, never reference-counted.
             entries.append(Entry(name: field.name, value: value, hash: hash, known: Int16(field.index)))
+            if known.isEmpty { known = [UInt8](repeating: 0, count: KnownField.count) }
             if entries.count < Int(UInt8.max) {
                 known[field.index] = UInt8(entries.count)
             } else {
@@ -98,7 +101,7 @@ package struct FieldTable: Sendable, Sequence {
     private mutating func remove(_ name: String) {
         guard let index = index(of: name, hash: Self.hash(name)) else { return }
         entries.remove(at: index)
-        known = InlineArray(repeating: 0)
+        known = [UInt8](repeating: 0, count: KnownField.count)
         for position in entries.indices where entries[position].known >= 0 {
             if position + 1 < Int(UInt8.max) {
                 known[Int(entries[position].known)] = UInt8(position + 1)
