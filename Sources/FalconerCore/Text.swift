@@ -194,21 +194,41 @@ extension String {
 
 /// Builds a sentence from pieces as UTF-8 bytes and makes one String at the end: String interpolation and `+=` on
 /// Strings cost a String (and often an allocation) per piece, which added up to a twentieth of a report.
-package struct TextBuilder {
-    package private(set) var bytes: [UInt8] = []
+package struct TextBuilder: ~Copyable {
+    /// Its own buffer rather than an Array, whose every append checks uniqueness and capacity: a summary takes some
+    /// thirty appends.
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
 
-    package init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+    package init(capacity: Int = 256) {
+        self.capacity = max(16, capacity)
+        base = ByteMemory.allocate(self.capacity)
+    }
 
-    package var string: String { String(decoding: bytes, as: UTF8.self) }
-    package var isEmpty: Bool { bytes.isEmpty }
+    deinit { ByteMemory.free(base) }
+
+    package var string: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
+    package var isEmpty: Bool { count == 0 }
+
+    @inline(__always)
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        if count + bytes.count > capacity {
+            capacity = max(capacity * 2, count + bytes.count)
+            base = ByteMemory.reallocate(base, capacity)
+        }
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
 
     package static func += (builder: inout TextBuilder, piece: String) {
         var piece = piece
-        piece.withUTF8 { builder.bytes.append(contentsOf: $0) }
+        piece.withUTF8 { builder.append($0) }
     }
 
     package static func += (builder: inout TextBuilder, piece: StaticString) {
-        piece.withUTF8Buffer { builder.bytes.append(contentsOf: $0) }
+        piece.withUTF8Buffer { builder.append($0) }
     }
 
     /// Appends the first `maxCharacters` characters of `piece` (`String.prefix`), cheaply when it is short.
