@@ -189,10 +189,11 @@ final class BatchProcessor {
                 guard start < batch.count else { return }
                 for index in start..<min(start + Self.chunk, batch.count) {
                     // The origin is made here, on the lane, not by the thread that splits the input.
-                    var origin = source
+                    var origin = TextBuilder(capacity: source.utf8.count + 24)
+                    origin += source
                     origin += ":"
-                    origin += String(batch[index].line)
-                    results[index] = lane.process(batch[index].bytes, origin: origin)
+                    origin.add(batch[index].line)
+                    results[index] = lane.process(batch[index].bytes, origin: origin.string)
                 }
             }
         }

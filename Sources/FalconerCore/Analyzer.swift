@@ -138,11 +138,15 @@ package struct Analyzer: Sendable {
                 || (name.hasPrefix("container.") && context.holds(.onHost))
         }
         if !skipped.isEmpty {
-            var missing: [String] = []
-            for name in skipped where !missing.contains(name) { missing.append(name) }
-            basis.caveats.append(
-                "\(skipped.count) investigation or mitigation step(s) were left out because the alert lacks the values they need (\(missing.joined(separator: ", ")))."
-            )
+            var text = TextBuilder(capacity: 192)
+            text.add(skipped.count)
+            text += " investigation or mitigation step(s) were left out because the alert lacks the values they need ("
+            for index in skipped.indices where !skipped[..<index].contains(skipped[index]) {
+                if index > 0 { text += ", " }
+                text += skipped[index]
+            }
+            text += ")."
+            basis.caveats.append(text.string)
         }
         if playbook == nil {
             basis.caveats.append(
@@ -154,9 +158,12 @@ package struct Analyzer: Sendable {
         var tuning = ExceptionBuilder(knowledge: knowledge).advice(for: context, playbook: playbook)
         let assessment = basis.verdict.assessment
         if assessment == .suspicious || assessment == .malicious, tuning.exceptionYAML != nil {
-            tuning.notes =
-                "This alert looks \(assessment.rawValue): confirm it is benign before adding any exception, or the exception will hide the next attack. "
-                + tuning.notes
+            var text = TextBuilder(capacity: 512)
+            text += "This alert looks "
+            text += assessment.rawValue
+            text += ": confirm it is benign before adding any exception, or the exception will hide the next attack. "
+            text += tuning.notes
+            tuning.notes = text.string
         }
         sink.tail(
             tuning: tuning, recommendations: recommend(context, playbook: playbook), caveats: basis.caveats,
@@ -366,7 +373,13 @@ package struct Analyzer: Sendable {
         var container: Entities.Container?
         if context.holds(.inContainer) {
             var image = alert[.containerImageRepository]
-            if let repository = image, let tag = alert[.containerImageTag] { image = "\(repository):\(tag)" }
+            if let repository = image, let tag = alert[.containerImageTag] {
+                var text = TextBuilder(capacity: repository.utf8.count + tag.utf8.count + 1)
+                text += repository
+                text += ":"
+                text += tag
+                image = text.string
+            }
             container = Entities.Container(
                 id: alert[.containerId], name: alert[.containerName], image: image ?? alert[.containerImage],
                 privileged: alert[.containerPrivileged].map { $0 == "true" })
@@ -388,11 +401,22 @@ package struct Analyzer: Sendable {
             return
                 "No login session is behind this process (login uid unset): it was started by a service, a container runtime or `kubectl exec`, not by someone who logged in to the host."
         }
+        // Built piece by piece: string interpolation cost several times as much, for every alert with a login uid.
+        var text = TextBuilder(capacity: 192)
         if let uid = context.alert.integer(.userUid), uid == loginuid {
-            return "The process runs as the same account that logged in (uid \(loginuid))."
+            text += "The process runs as the same account that logged in (uid "
+            text.add(loginuid)
+            text += ")."
+            return text.string
         }
-        return
-            "Login uid \(loginuid) is the account that logged in (audit login uid); it then acted as \(name), for example through sudo or su. Attribute the action to uid \(loginuid)."
+        text += "Login uid "
+        text.add(loginuid)
+        text += " is the account that logged in (audit login uid); it then acted as "
+        text += name
+        text += ", for example through sudo or su. Attribute the action to uid "
+        text.add(loginuid)
+        text += "."
+        return text.string
     }
 
     /// The principal fields of the non-syscall sources, with the kind of actor and the field of its address.
