@@ -34,6 +34,19 @@ struct KnowledgeLoading {
         let parser = LibYAMLParser()
         var loader = KnowledgeLoader()
         for file in BundledKnowledge.files {
+            // Deferred, a bundled playbook is not even parsed until an alert of its rule arrives: parsing the YAML
+            // of every playbook was most of what remained of start-up.
+            if deferPlaybooks,
+                loader.addPlaybook(
+                    path: file.path, text: file.text,
+                    parse: { text, origin in
+                        guard let documents = try? LibYAMLParser().parse(text, origin: origin), documents.count == 1
+                        else { return nil }
+                        return documents[0]
+                    })
+            {
+                continue
+            }
             do {
                 loader.add(path: file.path, text: file.text, documents: try parser.parse(file.text, origin: file.path))
             } catch {

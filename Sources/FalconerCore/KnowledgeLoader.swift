@@ -3,7 +3,20 @@
 package struct KnowledgeLoader {
     package private(set) var diagnostics: [Diagnostic] = []
     private var knowledge = KnowledgeBase()
-    private var pendingPlaybooks: [(path: String, node: YAMLNode)] = []
+    private var pendingPlaybooks: [(path: String, playbook: PendingPlaybook)] = []
+
+    /// A playbook waiting for `finish`: parsed, or still text whose header was read without parsing it.
+    private enum PendingPlaybook {
+        case node(YAMLNode)
+        case text(String, header: PlaybookHeader, parse: @Sendable (String, String) -> YAMLNode?)
+    }
+
+    /// What a knowledge base must know of a playbook before decoding it.
+    package struct PlaybookHeader: Equatable, Sendable {
+        package let rule: String
+        package let aliases: [String]
+        package let source: String
+    }
     private var hash = FNV1a()
 
     package init() {}
@@ -24,7 +37,7 @@ package struct KnowledgeLoader {
         } else if root["snippets"] != nil {
             loadSnippets(root, path: path)
         } else {
-            pendingPlaybooks.append((path, root))
+            pendingPlaybooks.append((path, .node(root)))
         }
     }
 
@@ -42,7 +55,38 @@ package struct KnowledgeLoader {
         knowledge = result
         var seen: [String: String] = [:]
         let snippets = result.snippets
-        for (path, node) in pendingPlaybooks {
+        for (path, pending) in pendingPlaybooks {
+            let node: YAMLNode
+            switch pending {
+            case .node(let parsed):
+                node = parsed
+            case .text(let text, let header, let parse):
+                if deferPlaybooks {
+                    if seen[header.rule] == nil {
+                        result.add(
+                            deferred: DeferredPlaybook(
+                                rule: header.rule, aliases: header.aliases, source: header.source,
+                                decode: {
+                                    parse(text, path).flatMap {
+                                        Self.decodePlaybook($0, path: path, snippets: snippets).playbook
+                                    } ?? Self.placeholder(header, path: path)
+                                }))
+                    }
+                    if let other = seen[header.rule] {
+                        diagnostics.append(
+                            Diagnostic(
+                                file: path, message: "duplicate playbook for rule '\(header.rule)' (also in \(other))"))
+                        continue
+                    }
+                    seen[header.rule] = path
+                    continue
+                }
+                guard let parsed = parse(text, path) else {
+                    diagnostics.append(Diagnostic(file: path, message: "expected one YAML mapping"))
+                    continue
+                }
+                node = parsed
+            }
             let rule: String
             if deferPlaybooks, let header = Self.header(node) {
                 rule = header.rule
@@ -53,12 +97,10 @@ package struct KnowledgeLoader {
                             decode: {
                                 // The header was read from the same node, so decoding cannot fail.
                                 Self.decodePlaybook(node, path: path, snippets: snippets).playbook
-                                    ?? Playbook(
-                                        rule: header.rule, aliases: header.aliases, source: header.source, version: 1,
-                                        outputFields: [], target: nil, summary: Text(""), attack: [], benign: [],
-                                        signals: [], investigation: [], mitigations: [],
-                                        tuning: TuningSpec(exception: nil, macro: nil, notes: Text("")),
-                                        recommendations: [], references: [], file: path)
+                                    ?? Self.placeholder(
+                                        PlaybookHeader(
+                                            rule: header.rule, aliases: header.aliases, source: header.source),
+                                        path: path)
                             }))
                 }
             } else {
@@ -77,6 +119,109 @@ package struct KnowledgeLoader {
         }
         result.version = pendingPlaybooks.isEmpty && base.playbookCount > 0 ? base.version : "kb-\(hash.hex)"
         return result
+    }
+
+    /// Adds a playbook file without parsing it when its header can be read from the text (`header(ofPlaybook:)`):
+    /// `parse` turns the text into its root node when the playbook is first needed. Returns false, adding nothing,
+    /// when the header cannot be read that way; the caller then parses the file and uses `add(path:text:documents:)`.
+    package mutating func addPlaybook(
+        path: String, text: String, parse: @escaping @Sendable (String, String) -> YAMLNode?
+    ) -> Bool {
+        guard path.hasPrefix("rules/"), let header = Self.header(ofPlaybook: text) else { return false }
+        hash.add(path)
+        hash.add(text)
+        pendingPlaybooks.append((path, .text(text, header: header, parse: parse)))
+        return true
+    }
+
+    /// A playbook's rule, aliases and source read straight from its text, when they are written the simple way the
+    /// bundled playbooks write them: top-level `rule:` and `source:` lines holding one plain scalar each, and
+    /// `aliases: []` or no aliases. Anything else (quotes, flow or block lists, continued lines, several documents,
+    /// tabs, carriage returns, a key given twice) gives nil, and the file is parsed instead. A test checks the
+    /// result against the parsed file for every bundled playbook.
+    package static func header(ofPlaybook text: String) -> PlaybookHeader? {
+        var text = text
+        return text.withUTF8 { bytes -> PlaybookHeader? in
+            var rule: String?
+            var source: String?
+            var sawAliases = false
+            // The key of the last top-level line, when it is one of the three read here.
+            var watched = false
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+                let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                start = end + 1
+                guard let first = line.first else {
+                    watched = false
+                    continue
+                }
+                if line.contains(0x09) || line.contains(0x0D) { return nil }
+                if first == 0x20 {
+                    // An indented line continues the key before it: fine for any key but the ones read here.
+                    if watched { return nil }
+                    continue
+                }
+                watched = false
+                if first == UInt8(ascii: "#") { continue }
+                guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+                let key = UnsafeBufferPointer(rebasing: line[..<colon])
+                let value = UnsafeBufferPointer(rebasing: line[(colon + 1)...])
+                if key.elementsEqual("rule".utf8) || key.elementsEqual("source".utf8) {
+                    guard let scalar = plainScalar(value) else { return nil }
+                    watched = true
+                    if key.count == 4 {
+                        if rule != nil { return nil }
+                        rule = scalar
+                    } else {
+                        if source != nil { return nil }
+                        source = scalar
+                    }
+                } else if key.elementsEqual("aliases".utf8) {
+                    watched = true
+                    if sawAliases || !value.elementsEqual(" []".utf8) { return nil }
+                    sawAliases = true
+                } else {
+                    // Any other top-level key: a plain word (`---`, `...`, quotes or flow syntax end the fast path).
+                    guard let initial = key.first, (initial | 0x20) >= UInt8(ascii: "a"),
+                        (initial | 0x20) <= UInt8(ascii: "z"),
+                        key.allSatisfy({
+                            $0 == UInt8(ascii: "_")
+                                || ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z")
+                        })
+                    else { return nil }
+                }
+            }
+            guard let rule, let source else { return nil }
+            return PlaybookHeader(rule: rule, aliases: [], source: source)
+        }
+    }
+
+    /// `value` (what follows `key:`) as a YAML plain scalar, when it is one that needs no interpretation: ASCII, after
+    /// one space, starting with a letter or digit, with no `#`, no `: ` and no trailing space or colon.
+    private static func plainScalar(_ value: UnsafeBufferPointer<UInt8>) -> String? {
+        guard value.count >= 2, value[0] == 0x20 else { return nil }
+        let scalar = UnsafeBufferPointer(rebasing: value[1...])
+        let first = scalar[0] | 0x20
+        guard (first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z")) || (scalar[0] >= 0x30 && scalar[0] <= 0x39),
+            scalar.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "#") }),
+            scalar.last != 0x20, scalar.last != UInt8(ascii: ":")
+        else { return nil }
+        for index in scalar.indices.dropLast() where scalar[index] == UInt8(ascii: ":") && scalar[index + 1] == 0x20 {
+            return nil
+        }
+        return String(decoding: scalar, as: UTF8.self)
+    }
+
+    /// An empty playbook for a deferred one that failed to decode (the bundled knowledge passes `kb lint`, so this
+    /// does not happen): the alert still gets the generic analysis.
+    private static func placeholder(_ header: PlaybookHeader, path: String) -> Playbook {
+        Playbook(
+            rule: header.rule, aliases: header.aliases, source: header.source, version: 1, outputFields: [],
+            target: nil, summary: Text(""), attack: [], benign: [], signals: [], investigation: [], mitigations: [],
+            tuning: TuningSpec(exception: nil, macro: nil, notes: Text("")), recommendations: [], references: [],
+            file: path)
     }
 
     /// A playbook's rule, aliases and source, read as `decodePlaybook` reads them; nil when either is missing or
