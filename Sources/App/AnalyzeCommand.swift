@@ -51,7 +51,7 @@ struct AnalyzeCommand {
                 if case .report = outcomes[index] {
                     var outcome = Outcome.belowMinimum
                     swap(&outcome, &outcomes[index])
-                    guard case .report(let report, let keys) = consume outcome else { continue }
+                    guard case .report(let box, let keys) = consume outcome, let report = box.take() else { continue }
                     counts.reports += 1
                     try incidents?.add(report, keys: keys, output: output)
                     continue
@@ -71,7 +71,7 @@ struct AnalyzeCommand {
                     )
                 case .telemetry(let telemetry, let rendered):
                     counts.telemetry += 1
-                    if incidents != nil {
+                    if incidents != nil, let telemetry = telemetry.peek {
                         incidents?.add(telemetry)
                         if options.format == .markdown { continue }
                     }

@@ -5,15 +5,31 @@ import SimdJSONParser
 import Synchronization
 
 /// What one JSON value became.
+///
+/// A batch holds thousands of outcomes, written by the lanes and moved out whole, so each case stays small: a report
+/// (about a kilobyte) and telemetry travel in boxes, or every outcome would be as large as a report.
 enum Outcome {
     /// Incident mode: the slim report and what the correlator needs of it, computed on the lane.
-    case report(Report, keys: CorrelationKeys)
+    case report(Boxed<Report>, keys: CorrelationKeys)
     /// A report already rendered; only the alert's time and rule (for file names) travel on with it, so the alert
     /// itself is released on the lane's thread.
     case rendered(ByteBlock, time: EventTime?, rule: String)
-    case telemetry(Telemetry, rendered: [UInt8])
+    case telemetry(Boxed<Telemetry>, rendered: [UInt8])
     case belowMinimum
     case failed(DecodeError)
+}
+
+/// A value on the heap, taken out once by the thread that handles it (`take`), so it moves rather than copies.
+final class Boxed<Value> {
+    private var value: Value?
+
+    init(_ value: consuming Value) { self.value = value }
+
+    /// The value, moved out; nil once taken.
+    func take() -> Value? { value.take() }
+
+    /// The value, unless taken.
+    var peek: Value? { value }
 }
 
 /// One worker's private state: a simdjson parser is not thread-safe, so each lane owns one.
@@ -56,13 +72,13 @@ final class Lane: @unchecked Sendable {
                 case .json: TelemetryRenderer().render(telemetry, into: &out)
                 case .markdown: out = Array(MarkdownTelemetry.render(telemetry).utf8)
                 }
-                return .telemetry(telemetry, rendered: out)
+                return .telemetry(Boxed(telemetry), rendered: out)
             case .alert(let alert):
                 if let minimum, (alert.priority ?? .debug) < minimum { return .belowMinimum }
                 if keepReports {
                     // Incident mode: only what the correlator reads. Most alerts are repeats or storm members, which
                     // it only counts; the distinct members are analysed in full when their incident is written.
-                    return .report(analyzer.analyzeForCorrelation(alert), keys: CorrelationKeys.of(alert))
+                    return .report(Boxed(analyzer.analyzeForCorrelation(alert)), keys: CorrelationKeys.of(alert))
                 }
                 let out: ByteBlock
                 let time = alert.time
