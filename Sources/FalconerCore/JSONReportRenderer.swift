@@ -219,17 +219,33 @@ package struct JSONReportRenderer: Sendable {
 
 /// Writes one `falconer.report/v1` object as the analysis produces its parts (`ReportSink`): the JSON path of
 /// `falconer analyze`, with no `Report` built, and the writer behind `JSONReportRenderer`.
+/// The byte ranges of the commands a report took, the first sixteen without an allocation.
+struct CommandRanges: ~Copyable {
+    private var inline = InlineArray<16, Range<Int>>(repeating: 0..<0)
+    private var more: [Range<Int>] = []
+    private(set) var count = 0
+
+    mutating func append(_ range: Range<Int>) {
+        if count < 16 { inline[count] = range } else { more.append(range) }
+        count += 1
+    }
+
+    func contains(where test: (Range<Int>) -> Bool) -> Bool {
+        for index in 0..<min(count, 16) where test(inline[index]) { return true }
+        return more.contains(where: test)
+    }
+}
+
 package struct JSONReportWriter: ReportSink, ~Copyable {
     private var json: JSONWriter
-    /// Where the commands of the steps taken so far were written: the duplicate check.
-    private var commands: [Range<Int>] = []
+    /// Where the commands of the steps taken so far were written: the duplicate check. The first few are kept
+    /// inline (a writer is made for every report, and never copied).
+    private var commands = CommandRanges()
     /// Room for one alert value being quoted.
     private var scratch: [UInt8] = []
 
     package init(json: consuming JSONWriter) {
         self.json = json
-        commands.reserveCapacity(16)
-        scratch.reserveCapacity(512)
     }
 
     /// The writer, with the report object written (no newline).
