@@ -1,3 +1,8 @@
+/// Where a syscall exception is scoped beyond the fields its playbook names.
+package enum ExceptionLocation: Sendable {
+    case asSpecified, image, host
+}
+
 /// Builds the Falco exception for an alert: the playbook's field choice filled with the alert's values, scoped to
 /// where it happened, and written as a rules-file snippet Falco accepts (`override: exceptions: append`).
 package struct ExceptionBuilder: Sendable {
@@ -22,6 +27,7 @@ package struct ExceptionBuilder: Sendable {
             return TuningAdvice(exceptionYAML: nil, macro: playbook?.tuning.macro, notes: notes)
         }
         var chosen: [(spec: ExceptionFieldSpec, value: String)] = []
+        var location = ExceptionLocation.asSpecified
         chosen.reserveCapacity(spec.fields.count + 1)
         var dropped: [String] = []
         var hasLocation = false
@@ -41,8 +47,10 @@ package struct ExceptionBuilder: Sendable {
         if alert.source == "syscall" {
             if context.holds(.inContainer), let repository = alert[.containerImageRepository], !hasImage {
                 chosen.append((Self.imageField, repository))
+                location = .image
             } else if context.holds(.onHost), !hasLocation {
                 chosen.append((Self.hostField, "host"))
+                location = .host
             }
         }
         var actorCount = 0
@@ -61,8 +69,30 @@ package struct ExceptionBuilder: Sendable {
                 (notes.isEmpty ? "" : notes + " ")
                 + "Left out of the exception because the alert has no value for them: \(dropped.joined(separator: ", "))."
         }
-        let yaml = Self.render(rule: alert.rule, name: spec.name, fields: chosen)
-        return TuningAdvice(exceptionYAML: yaml, macro: playbook?.tuning.macro, notes: notes)
+        var yaml: [UInt8] = []
+        yaml.reserveCapacity(384)
+        if dropped.isEmpty, let playbook, alert.rule == playbook.rule, let prefix = playbook.exceptionPrefix(location) {
+            // The common case: every field the playbook names has a value, so all but the values was written once.
+            yaml.append(contentsOf: prefix)
+        } else {
+            Self.appendPrefix(rule: alert.rule, name: spec.name, fields: chosen.map(\.spec), to: &yaml)
+        }
+        Self.appendValues(chosen, to: &yaml)
+        return TuningAdvice(
+            exceptionYAML: String(decoding: yaml, as: UTF8.self), macro: playbook?.tuning.macro, notes: notes)
+    }
+
+    /// The YAML of an exception up to its values: the rule, the exception's name, its fields and comparisons.
+    static func prefix(rule: String, spec: ExceptionSpec, location: ExceptionLocation) -> [UInt8] {
+        var fields = spec.fields
+        switch location {
+        case .asSpecified: break
+        case .image: fields.append(imageField)
+        case .host: fields.append(hostField)
+        }
+        var yaml: [UInt8] = []
+        appendPrefix(rule: rule, name: spec.name, fields: fields, to: &yaml)
+        return yaml
     }
 
     private static let imageField = ExceptionFieldSpec(field: "container.image.repository", comp: "=", fixedValue: nil)
@@ -82,6 +112,12 @@ package struct ExceptionBuilder: Sendable {
     {
         var yaml: [UInt8] = []
         yaml.reserveCapacity(256)
+        appendPrefix(rule: rule, name: name, fields: fields.map(\.spec), to: &yaml)
+        appendValues(fields, to: &yaml)
+        return String(decoding: yaml, as: UTF8.self)
+    }
+
+    private static func appendPrefix(rule: String, name: String, fields: [ExceptionFieldSpec], to yaml: inout [UInt8]) {
         Self.append("- rule: ", to: &yaml)
         Quoting.appendYAML(rule, to: &yaml)
         Self.append("\n  exceptions:\n    - name: ", to: &yaml)
@@ -89,20 +125,22 @@ package struct ExceptionBuilder: Sendable {
         Self.append("\n      fields: [", to: &yaml)
         for index in fields.indices {
             if index > 0 { append(", ", to: &yaml) }
-            yaml.append(contentsOf: fields[index].spec.quotedField)
+            yaml.append(contentsOf: fields[index].quotedField)
         }
         Self.append("]\n      comps: [", to: &yaml)
         for index in fields.indices {
             if index > 0 { append(", ", to: &yaml) }
-            yaml.append(contentsOf: fields[index].spec.quotedComp)
+            yaml.append(contentsOf: fields[index].quotedComp)
         }
         Self.append("]\n      values:\n        - [", to: &yaml)
+    }
+
+    private static func appendValues(_ fields: [(spec: ExceptionFieldSpec, value: String)], to yaml: inout [UInt8]) {
         for index in fields.indices {
             if index > 0 { append(", ", to: &yaml) }
             Quoting.appendYAML(fields[index].value, to: &yaml)
         }
         Self.append("]\n  override:\n    exceptions: append\n", to: &yaml)
-        return String(decoding: yaml, as: UTF8.self)
     }
 
     private static func append(_ text: StaticString, to yaml: inout [UInt8]) {

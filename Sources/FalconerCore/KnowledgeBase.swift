@@ -166,11 +166,30 @@ package final class PlaybookRef: Sendable {
     /// for syscall alerts without a pid. Made once, not appended for every alert.
     let recommendationsWithAppendOutput: [Text]
 
+    /// The playbook's exception in YAML up to its values, for each place it may be scoped to (`ExceptionBuilder`).
+    private let exceptionPrefixes: [[UInt8]]
+
     init(_ playbook: Playbook) {
         self.playbook = playbook
+        exceptionPrefixes =
+            playbook.tuning.exception.map { spec in
+                [ExceptionLocation.asSpecified, .image, .host].map {
+                    ExceptionBuilder.prefix(rule: playbook.rule, spec: spec, location: $0)
+                }
+            } ?? []
         let advises = playbook.recommendations.contains { $0.string.containsBytes("append_output") }
         recommendationsWithAppendOutput =
             advises ? playbook.recommendations : playbook.recommendations + [Analyzer.appendOutputAdvice]
+    }
+
+    /// The exception's YAML up to its values, scoped to `location`; nil for a playbook without an exception.
+    func exceptionPrefix(_ location: ExceptionLocation) -> [UInt8]? {
+        guard !exceptionPrefixes.isEmpty else { return nil }
+        switch location {
+        case .asSpecified: return exceptionPrefixes[0]
+        case .image: return exceptionPrefixes[1]
+        case .host: return exceptionPrefixes[2]
+        }
     }
 
     package var rule: String { playbook.rule }
