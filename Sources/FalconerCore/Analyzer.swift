@@ -54,6 +54,8 @@ package struct Analyzer: Sendable {
         var context: AlertContext
         var caveats: [String]
         var attack: [AttackMapping]
+        /// `attack` as the report's JSON array, when the cache had it.
+        var attackJSON: [UInt8]?
         var verdict: Verdict
         var entities: Entities
     }
@@ -73,7 +75,7 @@ package struct Analyzer: Sendable {
         if alert.tags.isEmpty, let custom, !custom.tags.isEmpty {
             caveats.append("The alert carries no tags; the rule's tags were taken from \(custom.file).")
         }
-        let attack = mapAttack(context, playbook: playbook, caveats: &caveats)
+        let (attack, attackJSON) = mapAttack(context, playbook: playbook, caveats: &caveats)
         let verdict = assess(context, playbook: playbook)
         let entities = extractEntities(context)
         if let pid = context.target.pid, context.holds(.inContainer) {
@@ -84,8 +86,8 @@ package struct Analyzer: Sendable {
             )
         }
         return Basis(
-            playbook: playbook, custom: custom, context: context, caveats: caveats, attack: attack, verdict: verdict,
-            entities: entities)
+            playbook: playbook, custom: custom, context: context, caveats: caveats, attack: attack,
+            attackJSON: attackJSON, verdict: verdict, entities: entities)
     }
 
     private func lightReport(_ received: Alert) -> Report {
@@ -113,7 +115,7 @@ package struct Analyzer: Sendable {
         let context = AlertContext(alert: slim.alert, targetSpec: playbook?.target, ruleTags: custom?.tags ?? [])
         let basis = Basis(
             playbook: playbook, custom: custom, context: context, caveats: slim.caveats, attack: slim.attack,
-            verdict: slim.verdict, entities: slim.entities)
+            attackJSON: nil, verdict: slim.verdict, entities: slim.entities)
         return writeJSON(basis).bytes
     }
 
@@ -126,7 +128,8 @@ package struct Analyzer: Sendable {
         sink.head(
             alert: context.alert, summary: summarize(context, verdict: basis.verdict),
             description: playbook?.summary ?? custom.map { Text($0.description) },
-            verdict: basis.verdict, entities: basis.entities, attack: basis.attack, benign: playbook?.benign ?? [])
+            verdict: basis.verdict, entities: basis.entities, attack: basis.attack, attackJSON: basis.attackJSON,
+            benign: playbook?.benign ?? [])
         // The placeholder each left-out step lacked, one entry per step.
         var skipped: [String] = []
         investigation(context, playbook: playbook, into: &sink, skipped: &skipped)
@@ -224,19 +227,21 @@ package struct Analyzer: Sendable {
 
     // MARK: - ATT&CK
 
-    private func mapAttack(_ context: AlertContext, playbook: PlaybookRef?, caveats: inout [String]) -> [AttackMapping]
-    {
+    /// The mappings and, written once with them, their JSON.
+    private func mapAttack(_ context: AlertContext, playbook: PlaybookRef?, caveats: inout [String]) -> (
+        [AttackMapping], [UInt8]
+    ) {
         // The mapping depends only on the tags and the playbook: a rule's alerts all carry the same tags.
         let rule = context.alert.rule
         if let cached = attackCache.lookup(rule: rule, tags: context.tags) {
             if let caveat = cached.caveat { caveats.append(caveat) }
-            return cached.mappings
+            return (cached.mappings, cached.json)
         }
         var invalidCaveat: String?
         let mappings = mapAttack(tags: context.tags, playbook: playbook, invalidCaveat: &invalidCaveat)
-        attackCache.store(mappings, caveat: invalidCaveat, rule: rule, tags: context.tags)
+        let json = attackCache.store(mappings, caveat: invalidCaveat, rule: rule, tags: context.tags)
         if let invalidCaveat { caveats.append(invalidCaveat) }
-        return mappings
+        return (mappings, json)
     }
 
     private func mapAttack(tags: [String], playbook: PlaybookRef?, invalidCaveat: inout String?) -> [AttackMapping] {
@@ -650,22 +655,29 @@ final class AttackCache: Sendable {
         let tags: [String]
         let mappings: [AttackMapping]
         let caveat: String?
+        /// The mappings as the report's `attack` array, written once.
+        let json: [UInt8]
     }
 
     private let entries = Mutex<[Entry]>([])
     private static let capacity = 64
 
-    func lookup(rule: String, tags: [String]) -> (mappings: [AttackMapping], caveat: String?)? {
+    func lookup(rule: String, tags: [String]) -> (mappings: [AttackMapping], caveat: String?, json: [UInt8])? {
         entries.withLock { entries in
-            entries.first { $0.rule == rule && $0.tags == tags }.map { ($0.mappings, $0.caveat) }
+            entries.first { $0.rule == rule && $0.tags == tags }.map { ($0.mappings, $0.caveat, $0.json) }
         }
     }
 
-    func store(_ mappings: [AttackMapping], caveat: String?, rule: String, tags: [String]) {
+    /// Stores the mappings, and returns their JSON.
+    func store(_ mappings: [AttackMapping], caveat: String?, rule: String, tags: [String]) -> [UInt8] {
+        var json = JSONWriter(capacity: 512)
+        JSONReportRenderer.writeAttack(mappings, to: &json)
+        let rendered = json.bytes
         entries.withLock { entries in
             if entries.count >= Self.capacity { entries.removeFirst() }
-            entries.append(Entry(rule: rule, tags: tags, mappings: mappings, caveat: caveat))
+            entries.append(Entry(rule: rule, tags: tags, mappings: mappings, caveat: caveat, json: rendered))
         }
+        return rendered
     }
 }
 

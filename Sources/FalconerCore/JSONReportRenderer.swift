@@ -22,7 +22,8 @@ package struct JSONReportRenderer: Sendable {
         var writer = JSONReportWriter(json: json)
         writer.head(
             alert: report.alert, summary: report.summary, description: report.ruleDescription,
-            verdict: report.verdict, entities: report.entities, attack: report.attack, benign: report.benign)
+            verdict: report.verdict, entities: report.entities, attack: report.attack, attackJSON: nil,
+            benign: report.benign)
         for step in report.investigation { writer.take(step) }
         for mitigation in report.mitigations { writer.take(mitigation) }
         writer.tail(
@@ -57,6 +58,28 @@ package struct JSONReportRenderer: Sendable {
         json.key("origin")
         json.string(alert.origin)
         json.endObject()
+    }
+
+    /// The report's `attack` array.
+    static func writeAttack(_ attack: [AttackMapping], to json: inout JSONWriter) {
+        json.beginArray()
+        for item in attack {
+            json.beginObject()
+            json.key("id")
+            json.string(item.id)
+            json.key("name")
+            json.string(item.name)
+            json.key("full_name")
+            json.string(item.fullName)
+            json.key("tactics")
+            json.strings(item.tactics)
+            json.key("from")
+            json.string(item.origin.rawValue)
+            json.key("note")
+            json.text(item.note)
+            json.endObject()
+        }
+        json.endArray()
     }
 
     static func writeVerdict(_ verdict: Verdict, to json: inout JSONWriter) {
@@ -253,7 +276,7 @@ package struct JSONReportWriter: ReportSink, ~Copyable {
 
     package mutating func head(
         alert: Alert, summary: String, description: Text?, verdict: Verdict, entities: Entities,
-        attack: [AttackMapping], benign: [Text]
+        attack: [AttackMapping], attackJSON: [UInt8]?, benign: [Text]
     ) {
         json.beginObject()
         json.key("schema")
@@ -269,24 +292,11 @@ package struct JSONReportWriter: ReportSink, ~Copyable {
         json.key("entities")
         JSONReportRenderer.writeEntities(entities, to: &json)
         json.key("attack")
-        json.beginArray()
-        for item in attack {
-            json.beginObject()
-            json.key("id")
-            json.string(item.id)
-            json.key("name")
-            json.string(item.name)
-            json.key("full_name")
-            json.string(item.fullName)
-            json.key("tactics")
-            json.strings(item.tactics)
-            json.key("from")
-            json.string(item.origin.rawValue)
-            json.key("note")
-            json.text(item.note)
-            json.endObject()
+        if let attackJSON {
+            json.raw(attackJSON)
+        } else {
+            JSONReportRenderer.writeAttack(attack, to: &json)
         }
-        json.endArray()
         json.key("benign")
         json.texts(benign)
         json.key("investigation")

@@ -5,9 +5,10 @@
 ///
 /// The calls come in this order: `head`, `step` (any number), `mitigation` (any number), `tail`.
 package protocol ReportSink: ~Copyable {
+    /// `attackJSON`, when given, is `attack` already written as the report's JSON array.
     mutating func head(
         alert: Alert, summary: String, description: Text?, verdict: Verdict, entities: Entities,
-        attack: [AttackMapping], benign: [Text])
+        attack: [AttackMapping], attackJSON: [UInt8]?, benign: [Text])
     /// How many steps were taken so far.
     var stepCount: Int { get }
     /// Takes the step with its placeholders filled from `context`, unless its command repeats one already taken.
@@ -46,7 +47,7 @@ package struct ReportAssembler: ReportSink {
 
     package mutating func head(
         alert: Alert, summary: String, description: Text?, verdict: Verdict, entities: Entities,
-        attack: [AttackMapping], benign: [Text]
+        attack: [AttackMapping], attackJSON: [UInt8]?, benign: [Text]
     ) {
         self.alert = alert
         self.summary = summary
