@@ -72,7 +72,14 @@ package struct FieldTable: Sendable, Sequence {
     @discardableResult
     package mutating func insert(_ value: FieldValue, for name: String, known field: KnownField?, hash: UInt32) -> Bool
     {
-        if let index = index(of: name, hash: hash) {
+        // A known field is present exactly when its slot is set (unless slots overflowed), so no search is needed.
+        if let field, !knownOverflow {
+            let slot = known.isEmpty ? 0 : Int(known[field.index])
+            if slot != 0 {
+                entries[slot - 1].value = value
+                return false
+            }
+        } else if let index = index(of: name, hash: hash) {
             entries[index].value = value
             return false
         }
