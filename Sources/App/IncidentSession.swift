@@ -31,10 +31,9 @@ struct IncidentSession {
         return written
     }
 
-    private mutating func write(_ incident: Incident, output: OutputWriter) throws(CLIError) {
+    private mutating func write(_ incident: consuming Incident, output: OutputWriter) throws(CLIError) {
         // Members arrive slim (`Analyzer.analyzeForCorrelation`); only the distinct ones that made it into an incident
         // are analysed in full (the analysis is deterministic) and rendered.
-        var incident = incident
         for index in incident.members.indices where incident.members[index].rendered == nil {
             let slim = incident.members[index].report
             incident.members[index].rendered =
@@ -43,14 +42,17 @@ struct IncidentSession {
                 case .markdown: Array(MemberReport.markdown(analyzer.analyze(slim.alert)).utf8)
                 }
         }
-        let view = IncidentView(incident, attack: attack)
+        let view = IncidentView(consume incident, attack: attack)
         written += 1
         var bytes: [UInt8] = []
         switch format {
         case .json: JSONIncidentRenderer().render(view, into: &bytes)
         case .markdown: bytes = Array(((written > 1 ? "\n" : "") + MarkdownIncidentRenderer().render(view)).utf8)
         }
-        let name = "incident-\(FileNaming.sanitize(incident.id, limit: 40)).\(format == .json ? "json" : "md")"
-        try output.write(named: name, bytes: bytes)
+        try output.write(
+            named: {
+                "incident-\(FileNaming.sanitize(view.incident.id, limit: 40)).\(format == .json ? "json" : "md")"
+            },
+            bytes: bytes)
     }
 }

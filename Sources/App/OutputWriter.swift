@@ -57,9 +57,11 @@ final class OutputWriter {
     }
 
     /// Writes a named file in directory mode (incident reports).
-    func write(named name: String, bytes: [UInt8]) throws(CLIError) {
+    /// Writes `bytes` as one item: to stdout, or to the file `name()` names in the output directory.
+    func write(named name: () -> String, bytes: [UInt8]) throws(CLIError) {
         guard let directory else { return try enqueue(ByteBlock(copying: bytes)) }
-        try bytes.withUnsafeBufferPointer { (buffer) throws(CLIError) in try create(directory + "/" + name, buffer) }
+        let path = directory + "/" + name()
+        try bytes.withUnsafeBufferPointer { (buffer) throws(CLIError) in try create(path, buffer) }
     }
 
     /// Creates `path` exclusively. When a file of that name already exists (an earlier run into the same

@@ -157,6 +157,19 @@ package struct FieldTable: Sendable, Sequence {
         }
     }
 
+    /// Adds every member to `hash` as `name=value`, each ending a part (`FNV1a.endPart`), in arrival order: the
+    /// member ids of incidents. Read in place, like `writeMembers`.
+    package func hashMembers(into hash: inout FNV1a) {
+        entries.withUnsafeBufferPointer { entries in
+            for index in entries.indices {
+                hash.addBytes(of: entries[index].name)
+                hash.addBytes(of: "=")
+                hash.addBytes(of: entries[index].value.text)
+                hash.endPart()
+            }
+        }
+    }
+
     private func index(of name: String, hash: UInt32) -> Int? {
         if slots.isEmpty {
             for index in entries.indices where entries[index].hash == hash && entries[index].name == name {

@@ -103,7 +103,15 @@ package struct Incident: Sendable {
 
     /// Members in event-time order (stable for equal times).
     package var timeline: [IncidentMember] {
-        members.enumerated().sorted { lhs, rhs in
+        // Members usually arrive in time order: then the array is the timeline as it is, with nothing copied.
+        var ordered = true
+        for index in members.indices.dropFirst()
+        where (members[index - 1].firstSeen?.nanoseconds ?? .max) > (members[index].firstSeen?.nanoseconds ?? .max) {
+            ordered = false
+            break
+        }
+        if ordered { return members }
+        return members.enumerated().sorted { lhs, rhs in
             let left = lhs.element.firstSeen?.nanoseconds ?? .max
             let right = rhs.element.firstSeen?.nanoseconds ?? .max
             return left != right ? left < right : lhs.offset < rhs.offset

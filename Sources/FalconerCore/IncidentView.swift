@@ -60,16 +60,22 @@ package struct IncidentView: Sendable {
             for value in values { if let value, !seen.contains(value) { seen.append(value) } }
             return seen
         }
-        let alerts = timeline.map(\.report.alert)
-        hosts = collect(alerts.map(\.hostname))
+        /// One value per member, read from its alert in place (no copy of the alerts).
+        func values(_ read: (Alert) -> String?) -> [String?] {
+            var result: [String?] = []
+            result.reserveCapacity(timeline.count)
+            for index in timeline.indices { result.append(read(timeline[index].report.alert)) }
+            return result
+        }
+        hosts = collect(values(\.hostname))
         containers = collect(
-            alerts.map { alert in
+            values { alert in
                 guard let id = alert[.containerId], id != "host" else { return nil }
                 return alert[.containerName].map { "\(id) (\($0))" } ?? id
             })
-        images = collect(alerts.map { $0["container.image.repository"] })
+        images = collect(values { $0["container.image.repository"] })
         pods = collect(
-            alerts.map { alert in
+            values { alert in
                 if let ns = alert[.k8sNsName], let pod = alert[.k8sPodName] { return "\(ns)/\(pod)" }
                 if alert[.kaTargetResource] == "pods", let ns = alert[.kaTargetNamespace],
                     let name = alert[.kaTargetName]
@@ -78,17 +84,17 @@ package struct IncidentView: Sendable {
                 }
                 return nil
             })
-        users = collect(alerts.map { $0["user.name"] })
+        users = collect(values { $0["user.name"] })
         loginUIDs = collect(
-            alerts.map { alert in
+            values { alert in
                 guard let login = alert.integer(.userLoginuid), login >= 0, login != 4_294_967_295 else { return nil }
                 return String(login)
             })
         principals = collect(
-            alerts.map {
+            values {
                 $0["ka.user.name"] ?? $0["ct.user"] ?? $0["gcp.user"] ?? $0["github.user"] ?? $0["okta.actor.name"]
             })
-        processes = collect(alerts.map { $0["proc.name"] })
+        processes = collect(values { $0["proc.name"] })
         targets = collect(timeline.map { Self.targetText($0.report.entities.target) })
         narrative = Self.narrate(timeline, storms: incident.storms, overflow: incident.overflow)
     }

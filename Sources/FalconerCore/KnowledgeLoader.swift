@@ -615,8 +615,17 @@ package struct FNV1a: Sendable {
     }
 
     /// 16 lowercase hex digits.
-    package var hex: String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+    package var hex: String { hex(prefix: "") }
+
+    /// `prefix` then the 16 lowercase hex digits, written into one buffer.
+    package func hex(prefix: StaticString) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(prefix.utf8CodeUnitCount + 16)
+        prefix.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        for shift in stride(from: 60, through: 0, by: -4) {
+            let nibble = UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0x0F
+            bytes.append(nibble < 10 ? 0x30 + nibble : 0x57 + nibble)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
