@@ -35,7 +35,7 @@ struct AnalyzeCommand {
                 telemetryFormat: options.outDirectory == nil ? options.format : .json)
         }
         let processor = BatchProcessor(lanes: lanes)
-        var incidents =
+        let incidents =
             options.incidents
             ? IncidentSession(settings: options.incidentSettings, knowledge: knowledge, format: options.format) : nil
         var counts = Counts()
@@ -44,7 +44,7 @@ struct AnalyzeCommand {
         var markdownSeparatorNeeded = false
 
         /// Handles outcomes in order. A slim report is moved out of `outcomes` (leaving a placeholder) into the
-        /// correlator, so nothing it holds is copied; everything else stays in the batch, which a worker releases
+        /// correlator, so nothing it holds is copied; the incidents it closes are rendered together at the end; everything else stays in the batch, which a worker releases
         /// (memory allocated by a worker and freed by this thread made jemalloc keep about 30 MiB more).
         func handle(_ outcomes: inout [Outcome]) throws(CLIError) {
             for index in outcomes.indices {
@@ -53,7 +53,7 @@ struct AnalyzeCommand {
                     swap(&outcome, &outcomes[index])
                     guard case .report(let box, let keys) = consume outcome, let report = box.take() else { continue }
                     counts.reports += 1
-                    try incidents?.add(report, keys: keys, output: output)
+                    incidents?.add(report, keys: keys)
                     continue
                 }
                 switch outcomes[index] {
@@ -74,6 +74,8 @@ struct AnalyzeCommand {
                     if incidents != nil, let telemetry = telemetry.peek {
                         incidents?.add(telemetry)
                         if options.format == .markdown { continue }
+                        // Incidents that closed before this event are written before it.
+                        try incidents?.flush(output: output)
                     }
                     try output.write(telemetry: rendered)
                 case .belowMinimum:
@@ -83,6 +85,7 @@ struct AnalyzeCommand {
                     warn(error.description)
                 }
             }
+            try incidents?.flush(output: output)
         }
 
         for input in options.inputs {
@@ -148,10 +151,7 @@ struct AnalyzeCommand {
             splitter.finish(into: &events)
             try drain(final: true)
         }
-        if var session = incidents {
-            counts.incidents = try session.finish(output: output)
-            incidents = session
-        }
+        if let incidents { counts.incidents = try incidents.finish(output: output) }
         try output.close()
         progress.finish()
         var summary = "falconer: \(counts.reports) alert(s) analysed"

@@ -1,8 +1,11 @@
+import Dispatch
 import FalconerCore
+import Synchronization
 
 /// `analyze --incidents`: feeds analysed alerts to the correlator in input order and writes each incident as it
-/// closes, so memory holds only open incidents.
-struct IncidentSession {
+/// closes, so memory holds only open incidents. A class: the command reaches it through an optional for every alert,
+/// and as a struct each of those calls copied it out and back.
+final class IncidentSession {
     private var correlator: Correlator
     private let attack: AttackCatalog
     private let format: ReportFormat
@@ -17,21 +20,85 @@ struct IncidentSession {
         self.format = format
     }
 
-    mutating func add(_ report: Report, keys: CorrelationKeys?, output: OutputWriter) throws(CLIError) {
-        for incident in correlator.receive(report, keys: keys) { try write(incident, output: output) }
+    /// Incidents closed but not yet written: rendered together by `flush`.
+    private var pending: [Incident] = []
+
+    func add(_ report: Report, keys: CorrelationKeys?) {
+        pending += correlator.receive(report, keys: keys)
     }
 
-    mutating func add(_ telemetry: Telemetry) {
+    func add(_ telemetry: Telemetry) {
         correlator.receive(telemetry)
     }
 
     /// Closes and writes every open incident; returns how many incidents were written in all.
-    mutating func finish(output: OutputWriter) throws(CLIError) -> Int {
-        for incident in correlator.finish() { try write(incident, output: output) }
+    func finish(output: OutputWriter) throws(CLIError) -> Int {
+        pending += correlator.finish()
+        try flush(output: output)
         return written
     }
 
-    private mutating func write(_ incident: consuming Incident, output: OutputWriter) throws(CLIError) {
+    /// Renders the incidents closed since the last flush and writes them in the order they closed. Rendering (each
+    /// distinct member analysed in full, then the incident) runs on two threads when there are enough of them: it
+    /// was most of the correlating thread's work, which every lane waits for. Call it before writing anything else.
+    func flush(output: OutputWriter) throws(CLIError) {
+        guard !pending.isEmpty else { return }
+        let batch = RenderBatch(incidents: pending, analyzer: analyzer, attack: attack, format: format)
+        pending = []
+        if batch.count >= 8 {
+            DispatchQueue.concurrentPerform(iterations: 2) { _ in batch.work() }
+        } else {
+            batch.work()
+        }
+        for (bytes, id) in batch.results() {
+            written += 1
+            let separated = format == .markdown && written > 1 ? [UInt8(ascii: "\n")] + bytes : bytes
+            try output.write(
+                named: { "incident-\(FileNaming.sanitize(id, limit: 40)).\(format == .json ? "json" : "md")" },
+                bytes: separated)
+        }
+    }
+}
+
+/// Closed incidents rendered by whichever thread takes each next.
+// SAFETY: each index of `rendered` is written by exactly one thread (indices are handed out by an atomic counter),
+// the incidents and the analyzer are only read, and `results()` runs after every `work()` has returned.
+private final class RenderBatch: @unchecked Sendable {
+    private let incidents: [Incident]
+    private let analyzer: Analyzer
+    private let attack: AttackCatalog
+    private let format: ReportFormat
+    private let rendered: UnsafeMutableBufferPointer<(bytes: [UInt8], id: String)?>
+    private let next = Atomic<Int>(0)
+
+    init(incidents: [Incident], analyzer: Analyzer, attack: AttackCatalog, format: ReportFormat) {
+        self.incidents = incidents
+        self.analyzer = analyzer
+        self.attack = attack
+        self.format = format
+        rendered = .allocate(capacity: incidents.count)
+        rendered.initialize(repeating: nil)
+    }
+
+    deinit {
+        rendered.deinitialize()
+        rendered.deallocate()
+    }
+
+    var count: Int { incidents.count }
+
+    func work() {
+        while true {
+            let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard index < incidents.count else { return }
+            rendered[index] = render(incidents[index])
+        }
+    }
+
+    /// The rendered incidents, in order.
+    func results() -> [(bytes: [UInt8], id: String)] { rendered.compactMap { $0 } }
+
+    private func render(_ incident: consuming Incident) -> (bytes: [UInt8], id: String) {
         // Members arrive slim (`Analyzer.analyzeForCorrelation`); only the distinct ones that made it into an incident
         // are analysed in full (the analysis is deterministic) and rendered.
         for index in incident.members.indices where incident.members[index].rendered == nil {
@@ -42,17 +109,13 @@ struct IncidentSession {
                 case .markdown: Array(MemberReport.markdown(analyzer.analyze(slim.alert)).utf8)
                 }
         }
+        let id = incident.id
         let view = IncidentView(consume incident, attack: attack)
-        written += 1
         var bytes: [UInt8] = []
         switch format {
         case .json: JSONIncidentRenderer().render(view, into: &bytes)
-        case .markdown: bytes = Array(((written > 1 ? "\n" : "") + MarkdownIncidentRenderer().render(view)).utf8)
+        case .markdown: bytes = Array(MarkdownIncidentRenderer().render(view).utf8)
         }
-        try output.write(
-            named: {
-                "incident-\(FileNaming.sanitize(view.incident.id, limit: 40)).\(format == .json ? "json" : "md")"
-            },
-            bytes: bytes)
+        return (bytes, id)
     }
 }
