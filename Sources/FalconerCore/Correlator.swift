@@ -234,7 +234,8 @@ package struct Correlator: Sendable {
         // the maximum span is left to close (else a workload that storms all day would keep one incident, and its
         // summaries, open forever).
         let noise = open.values.filter { incident in
-            guard incident.stormKeys == [key], incident.members.allSatisfy({ $0.report.alert.rule == alert.rule })
+            guard incident.stormKeys.count == 1, incident.stormKeys.contains(key),
+                incident.members.allSatisfy({ $0.report.alert.rule == alert.rule })
             else { return false }
             guard let time, let first = incident.firstSeen else { return true }
             return time.nanoseconds - first.nanoseconds <= maxSpan

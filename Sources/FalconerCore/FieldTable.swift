@@ -163,7 +163,7 @@ package struct FieldTable: Sendable, Sequence {
         entries.withUnsafeBufferPointer { entries in
             for index in entries.indices {
                 hash.addBytes(of: entries[index].name)
-                hash.addBytes(of: "=")
+                hash.addByte(UInt8(ascii: "="))
                 hash.addBytes(of: entries[index].value.text)
                 hash.endPart()
             }

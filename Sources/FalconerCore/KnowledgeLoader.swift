@@ -608,6 +608,12 @@ package struct FNV1a: Sendable {
         self.value = value
     }
 
+    /// Adds one byte (as `addBytes(of:)` of a one-byte string would).
+    package mutating func addByte(_ byte: UInt8) {
+        value ^= UInt64(byte)
+        value = value &* 0x0000_0100_0000_01B3
+    }
+
     /// The separator that keeps ("ab","c") and ("a","bc") apart.
     package mutating func endPart() {
         value ^= 0xFF
