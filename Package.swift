@@ -33,7 +33,10 @@ let package = Package(
         // jemalloc replaces glibc's malloc in the executable: with glibc, incident mode's long-lived state fragmented
         // the heap (peak RSS 94 -> 116 MiB from 100k to 1M alerts although the live state is bounded); with jemalloc
         // it stays flat and every mode is faster (docs/performance.md). Debian: libjemalloc-dev.
-        .executableTarget(name: "falconer", dependencies: ["App"], linkerSettings: [.linkedLibrary("jemalloc")]),
+        // Its settings (one arena) are a C symbol jemalloc reads at start-up.
+        .target(name: "CAllocatorSettings"),
+        .executableTarget(
+            name: "falconer", dependencies: ["App", "CAllocatorSettings"], linkerSettings: [.linkedLibrary("jemalloc")]),
 
         // MARK: Build-time tooling: knowledge/ is compiled into the binary.
         .executableTarget(name: "KnowledgeEmbedder"),
