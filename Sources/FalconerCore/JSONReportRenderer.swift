@@ -227,21 +227,23 @@ package struct JSONReportRenderer: Sendable {
             json.key("pid")
             json.int(pid)
         }
-        let texts: [(StaticString, String?)] = [
-            ("path", target.path), ("ip", target.ip), ("port", target.port), ("resource", target.resource),
-            ("namespace", target.namespace), ("name", target.name), ("source", target.source),
-        ]
-        for (name, value) in texts {
-            guard let value else { continue }
+        // Each present text in schema order (no array of them is built for every report).
+        func text(_ name: StaticString, _ value: String?) {
+            guard let value else { return }
             json.key(name)
             json.string(value)
         }
+        text("path", target.path)
+        text("ip", target.ip)
+        text("port", target.port)
+        text("resource", target.resource)
+        text("namespace", target.namespace)
+        text("name", target.name)
+        text("source", target.source)
         json.endObject()
     }
 }
 
-/// Writes one `falconer.report/v1` object as the analysis produces its parts (`ReportSink`): the JSON path of
-/// `falconer analyze`, with no `Report` built, and the writer behind `JSONReportRenderer`.
 /// The byte ranges of the commands a report took, the first sixteen without an allocation.
 struct CommandRanges: ~Copyable {
     private var inline = InlineArray<16, Range<Int>>(repeating: 0..<0)
@@ -259,6 +261,8 @@ struct CommandRanges: ~Copyable {
     }
 }
 
+/// Writes one `falconer.report/v1` object as the analysis produces its parts (`ReportSink`): the JSON path of
+/// `falconer analyze`, with no `Report` built, and the writer behind `JSONReportRenderer`.
 package struct JSONReportWriter: ReportSink, ~Copyable {
     private var json: JSONWriter
     /// Where the commands of the steps taken so far were written: the duplicate check. The first few are kept

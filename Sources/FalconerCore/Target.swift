@@ -141,7 +141,7 @@ package struct Target: Sendable, Equatable {
                     if let value = words.next(), let pid = positivePID(bytes, value) { return pid }
                     continue
                 }
-                for prefix in ["--pid=", "--attach=", "-p"] {
+                for prefix in Self.pidPrefixes {
                     let length = prefix.utf8.count
                     guard word.count > length, equals(bytes, word.lowerBound..<word.lowerBound + length, prefix) else {
                         continue
@@ -158,6 +158,8 @@ package struct Target: Sendable, Equatable {
             return positionalPID
         }
     }
+
+    private static let pidPrefixes = ["--pid=", "--attach=", "-p"]
 
     /// The words of a command line, split at spaces and tabs, as ranges of its bytes.
     private struct WordScanner {
