@@ -1,4 +1,5 @@
-// The one compiled bridge: simdjson's on-demand API flattened into fa_entry records (see fa_json.h).
+// The one compiled bridge: simdjson's on-demand API flattened into fa_entry records (see fa_json.h). Keys and
+// values are not copied: the records point at simdjson's unescaped strings and at the input's raw tokens.
 #include "fa_json.h"
 #include <simdjson.h>
 #include <string>
@@ -9,15 +10,8 @@ using namespace simdjson;
 struct fa_parser {
     ondemand::parser parser;
     std::vector<fa_entry> entries;
-    std::string arena;
     explicit fa_parser(size_t max) : parser(max) {}
 };
-
-static uint32_t put(std::string &arena, std::string_view text) {
-    uint32_t offset = (uint32_t)arena.size();
-    arena.append(text.data(), text.size());
-    return offset;
-}
 
 static std::string_view fa_trim(std::string_view text) {
     while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' || text.back() == '\t')) {
@@ -30,7 +24,7 @@ static std::string_view fa_trim(std::string_view text) {
 static error_code add_value(fa_parser *p, uint8_t scope, std::string_view key, ondemand::value value) {
     fa_entry entry{};
     entry.scope = scope;
-    entry.key_offset = put(p->arena, key);
+    entry.key = key.data();
     entry.key_length = (uint32_t)key.size();
     ondemand::json_type type;
     auto error = value.type().get(type);
@@ -74,7 +68,7 @@ static error_code add_value(fa_parser *p, uint8_t scope, std::string_view key, o
     }
     }
     if (error) return error;
-    entry.value_offset = put(p->arena, text);
+    entry.value = text.data();
     entry.value_length = (uint32_t)text.size();
     p->entries.push_back(entry);
     return SUCCESS;
@@ -104,7 +98,6 @@ size_t fa_padding(void) { return SIMDJSON_PADDING; }
 fa_document fa_parse(fa_parser *p, const char *bytes, size_t length) {
     try {
         p->entries.clear();
-        p->arena.clear();
         ondemand::document doc;
         auto error = p->parser.iterate(bytes, length, length + SIMDJSON_PADDING).get(doc);
         if (error) return fail(error, error_message(error));
@@ -155,7 +148,6 @@ fa_document fa_parse(fa_parser *p, const char *bytes, size_t length) {
         fa_document out{};
         out.entries = p->entries.data();
         out.count = p->entries.size();
-        out.arena = p->arena.data();
         out.error = 0;
         out.message = "";
         return out;

@@ -5,7 +5,10 @@ package import FalconerCore
 /// Not thread-safe: one parser per thread. The parser owns one simdjson instance, freed on deinit.
 package final class SimdJSONDocumentParser: AlertDocumentParser {
     private let parser: OpaquePointer
-    private var padded: [UInt8] = []
+    /// The value being parsed and simdjson's padding after it, in memory of the parser's own: the entries of a parse
+    /// point into it until the next parse.
+    private var input: UnsafeMutablePointer<UInt8>
+    private var inputCapacity = 0
     private let padding: Int
     /// Rule names and tags seen lately, by hash: a stream repeats a few dozen of them, and reusing the
     /// String saves an allocation and a copy for each one longer than 15 bytes.
@@ -17,38 +20,51 @@ package final class SimdJSONDocumentParser: AlertDocumentParser {
         guard let parser = fa_parser_create(maxBytes) else { return nil }
         self.parser = parser
         self.padding = fa_padding()
+        inputCapacity = 4096 + padding
+        input = .allocate(capacity: inputCapacity)
     }
 
-    deinit { fa_parser_destroy(parser) }
+    deinit {
+        fa_parser_destroy(parser)
+        input.deallocate()
+    }
 
-    /// Wraps `fa_parse`; copies every string out before returning (simdjson's views die on the next parse).
+    /// Wraps `fa_parse`; copies every string out before returning (the entries point into `input` and simdjson's
+    /// buffers, which the next parse reuses).
     package func parse(_ bytes: [UInt8], origin: String) throws(DecodeError) -> AlertDocument {
-        padded.removeAll(keepingCapacity: true)
-        padded.append(contentsOf: bytes)
-        padded.append(contentsOf: repeatElement(0, count: padding))
-        let result = padded.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { fa_parse(parser, $0.baseAddress, bytes.count) }
+        if bytes.count + padding > inputCapacity {
+            input.deallocate()
+            inputCapacity = max(inputCapacity * 2, bytes.count + padding)
+            input = .allocate(capacity: inputCapacity)
+        }
+        bytes.withUnsafeBufferPointer { source in
+            if let start = source.baseAddress { input.update(from: start, count: source.count) }
+        }
+        (input + bytes.count).initialize(repeating: 0, count: padding)
+        let result = UnsafeMutableRawPointer(input).withMemoryRebound(to: CChar.self, capacity: inputCapacity) {
+            fa_parse(parser, $0, bytes.count)
         }
         guard result.error == 0 else {
             if result.error == -1 { throw DecodeError(reason: .notObject, origin: origin) }
             throw DecodeError(reason: .notJSON(String(cString: result.message)), origin: origin)
         }
         var document = AlertDocument()
-        guard let entries = result.entries, let arena = result.arena else { return document }
-        let base = UnsafeRawPointer(arena).assumingMemoryBound(to: UInt8.self)
-        func buffer(_ offset: UInt32, _ length: UInt32) -> UnsafeBufferPointer<UInt8> {
-            UnsafeBufferPointer(start: base + Int(offset), count: Int(length))
+        guard let entries = result.entries else { return document }
+        func buffer(_ start: UnsafePointer<CChar>?, _ length: UInt32) -> UnsafeBufferPointer<UInt8> {
+            guard let start, length > 0 else { return UnsafeBufferPointer(start: nil, count: 0) }
+            return UnsafeBufferPointer(
+                start: UnsafeRawPointer(start).assumingMemoryBound(to: UInt8.self), count: Int(length))
         }
-        func text(_ offset: UInt32, _ length: UInt32) -> String {
-            String(decoding: buffer(offset, length), as: UTF8.self)
+        func text(_ start: UnsafePointer<CChar>?, _ length: UInt32) -> String {
+            String(decoding: buffer(start, length), as: UTF8.self)
         }
         func value(_ entry: fa_entry) -> FieldValue? {
             switch Int32(entry.kind) {
-            case Int32(FA_STRING.rawValue): .string(text(entry.value_offset, entry.value_length))
-            case Int32(FA_NUMBER.rawValue): .number(text(entry.value_offset, entry.value_length))
+            case Int32(FA_STRING.rawValue): .string(text(entry.value, entry.value_length))
+            case Int32(FA_NUMBER.rawValue): .number(text(entry.value, entry.value_length))
             case Int32(FA_TRUE.rawValue): .bool(true)
             case Int32(FA_FALSE.rawValue): .bool(false)
-            case Int32(FA_RAW.rawValue): .raw(text(entry.value_offset, entry.value_length))
+            case Int32(FA_RAW.rawValue): .raw(text(entry.value, entry.value_length))
             default: nil
             }
         }
@@ -56,15 +72,15 @@ package final class SimdJSONDocumentParser: AlertDocumentParser {
         document.reserveFields(result.count)
         for index in 0..<result.count where Int32(entries[index].scope) == Int32(FA_SCOPE_FIELDS.rawValue) {
             let entry = entries[index]
-            let name = buffer(entry.key_offset, entry.key_length)
+            let name = buffer(entry.key, entry.key_length)
             if AlertDocument.needsTrimming(name) {
-                document.addField(text(entry.key_offset, entry.key_length), value(entry))
+                document.addField(text(entry.key, entry.key_length), value(entry))
                 continue
             }
             let isUnknown =
                 Int32(entry.kind) == Int32(FA_NULL.rawValue)
                 || (Int32(entry.kind) == Int32(FA_STRING.rawValue)
-                    && Self.meansUnknown(buffer(entry.value_offset, entry.value_length)))
+                    && Self.meansUnknown(buffer(entry.value, entry.value_length)))
             let hash = KnownField.hash(bytes: name)
             // A known name is stored as its literal: no allocation.
             let known = KnownField.lookup(bytes: name, hash: hash)
@@ -82,18 +98,18 @@ package final class SimdJSONDocumentParser: AlertDocumentParser {
                 continue
             case Int32(FA_SCOPE_TAG.rawValue):
                 if Int32(entry.kind) == Int32(FA_STRING.rawValue) {
-                    let tag = intern(buffer(entry.value_offset, entry.value_length))
+                    let tag = intern(buffer(entry.value, entry.value_length))
                     if !AlertDocument.isBlank(tag) { document.addTag(text: tag) }
                 } else {
                     document.addTag(value(entry))
                 }
             default:
-                let name = buffer(entry.key_offset, entry.key_length)
+                let name = buffer(entry.key, entry.key_length)
                 let member = AlertDocument.TopMember(name: name)
-                let key = text(entry.key_offset, entry.key_length)
+                let key = text(entry.key, entry.key_length)
                 if member == .rule && Int32(entry.kind) == Int32(FA_STRING.rawValue) {
                     document.addTop(
-                        key, member: member, .string(intern(buffer(entry.value_offset, entry.value_length))))
+                        key, member: member, .string(intern(buffer(entry.value, entry.value_length))))
                 } else {
                     document.addTop(key, member: member, !keepOutput && member == .output ? nil : value(entry))
                 }

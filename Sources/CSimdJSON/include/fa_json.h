@@ -14,17 +14,18 @@ enum fa_scope { FA_SCOPE_TOP = 0, FA_SCOPE_FIELDS = 1, FA_SCOPE_TAG = 2 };
 /// The JSON type of an entry's value. Numbers keep their source text; nested values keep their raw JSON.
 enum fa_kind { FA_STRING = 0, FA_NUMBER = 1, FA_TRUE = 2, FA_FALSE = 3, FA_NULL = 4, FA_RAW = 5 };
 
-/// One member of the alert: offsets are into `arena`, valid until the next `fa_parse` on the same parser.
+/// One member of the alert. `key` and `value` point into the parser's buffers or the input (no copies), valid until
+/// the next `fa_parse` on the same parser and while the input is unchanged.
 typedef struct fa_entry {
-    uint32_t key_offset, key_length;
-    uint32_t value_offset, value_length;
+    const char *key;
+    const char *value;
+    uint32_t key_length, value_length;
     uint8_t scope, kind;
 } fa_entry;
 
 typedef struct fa_document {
     const fa_entry *entries;
     size_t count;
-    const char *arena;
     /// 0 on success; otherwise a simdjson error code, or -1 when the root is not an object.
     int error;
     /// A static, human-readable description of `error` (never NULL).
