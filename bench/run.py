@@ -20,21 +20,32 @@ def dataset(n):
     return path
 
 
-def measure(command, runs):
-    """Median wall seconds and the largest peak RSS (KiB) over `runs` runs, via GNU time; stdout discarded."""
-    seconds, rss = [], []
+def run_once(command):
+    """Wall seconds (perf_counter around the run) and peak RSS (KiB, from GNU time) of one run; stdout discarded."""
+    with open(os.devnull, 'wb') as null:
+        start = time.perf_counter()
+        p = subprocess.run(['/usr/bin/time', '-f', 'TIME %e %M'] + command, stdout=null, stderr=subprocess.PIPE)
+        seconds = time.perf_counter() - start
+    err = p.stderr.decode(errors='replace')
+    if p.returncode != 0:
+        sys.exit(f'{" ".join(command)} failed ({p.returncode}):\n{err[-2000:]}')
+    m = re.findall(r'TIME ([0-9.]+) ([0-9]+)', err)
+    if not m:
+        sys.exit(f'no timing from GNU time for {command}:\n{err[-2000:]}')
+    return seconds, int(m[-1][1])
+
+
+def measure(commands, runs):
+    """Median wall seconds and largest peak RSS of each command over `runs` rounds. The commands take turns within a
+    round (A, B, C, A, B, C, ...), so the ones compared with each other share the machine's slow and fast moments."""
+    seconds = {label: [] for label, _ in commands}
+    rss = {label: 0 for label, _ in commands}
     for _ in range(runs):
-        with open(os.devnull, 'wb') as null:
-            p = subprocess.run(['/usr/bin/time', '-f', 'TIME %e %M'] + command, stdout=null, stderr=subprocess.PIPE)
-        err = p.stderr.decode(errors='replace')
-        if p.returncode != 0:
-            sys.exit(f'{" ".join(command)} failed ({p.returncode}):\n{err[-2000:]}')
-        m = re.findall(r'TIME ([0-9.]+) ([0-9]+)', err)
-        if not m:
-            sys.exit(f'no timing from GNU time for {command}:\n{err[-2000:]}')
-        seconds.append(float(m[-1][0]))
-        rss.append(int(m[-1][1]))
-    return statistics.median(seconds), max(rss)
+        for label, command in commands:
+            s, kib = run_once(command)
+            seconds[label].append(s)
+            rss[label] = max(rss[label], kib)
+    return {label: (statistics.median(seconds[label]), rss[label]) for label, _ in commands}
 
 
 def version(command):
@@ -48,7 +59,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--binary', required=True)
     ap.add_argument('--out', required=True)
-    ap.add_argument('--runs', type=int, default=3)
+    ap.add_argument('--runs', type=int, default=5)
     ap.add_argument('--count', type=int, default=100_000)
     ap.add_argument('--large', type=int, default=1_000_000)
     args = ap.parse_args()
@@ -59,24 +70,38 @@ def main():
     falconer = [args.binary, 'analyze', '--format', 'json', '--no-default-rules', '--no-progress']
     rows = []
 
-    def row(label, n, command):
-        s, kib = measure(command, args.runs)
+    def record(label, n, result):
+        s, kib = result
         rate = n / s
         rows.append((label, n, s, rate, kib))
         print(f'{label:<44} {n:>9} alerts {s:7.2f} s {rate:10.0f} alerts/s  peak RSS {kib / 1024:7.1f} MiB', flush=True)
-        return rate, kib
+        return rate
 
-    jq_rate, _ = row('jq -c . (reference)', args.count, ['jq', '-c', '.', small])
-    plain_rate, _ = row(f'falconer analyze --format json (jobs {cores})', args.count, falconer + [small])
-    single_rate, _ = row('falconer analyze --format json --jobs 1', args.count, falconer + ['--jobs', '1', small])
-    incident_rate, _ = row('falconer analyze --incidents --format json', args.count, falconer + ['--incidents', small])
-    markdown_rate, _ = row('falconer analyze (Markdown)', args.count, [args.binary, 'analyze', '--no-default-rules', '--no-progress', small])
+    small_commands = [
+        ('jq -c . (reference)', ['jq', '-c', '.', small]),
+        (f'falconer analyze --format json (jobs {cores})', falconer + [small]),
+        ('falconer analyze --format json --jobs 1', falconer + ['--jobs', '1', small]),
+        ('falconer analyze --incidents --format json', falconer + ['--incidents', small]),
+        ('falconer analyze (Markdown)', [args.binary, 'analyze', '--no-default-rules', '--no-progress', small]),
+    ]
+    results = measure(small_commands, args.runs)
+    jq_rate, plain_rate, single_rate, incident_rate, markdown_rate = [
+        record(label, args.count, results[label]) for label, _ in small_commands
+    ]
 
     large_rss = large_incident_rss = None
+    large_runs = max(1, args.runs // 2)
     if args.large:
         large = dataset(args.large)
-        _, large_rss = row('falconer analyze --format json (1M)', args.large, falconer + [large])
-        _, large_incident_rss = row('falconer analyze --incidents --format json (1M)', args.large, falconer + ['--incidents', large])
+        large_commands = [
+            ('falconer analyze --format json (1M)', falconer + [large]),
+            ('falconer analyze --incidents --format json (1M)', falconer + ['--incidents', large]),
+        ]
+        results = measure(large_commands, large_runs)
+        for label, _ in large_commands:
+            record(label, args.large, results[label])
+        large_rss = results[large_commands[0][0]][1]
+        large_incident_rss = results[large_commands[1][0]][1]
 
     ratio = plain_rate / jq_rate
     incident_cost = 1 - incident_rate / plain_rate
@@ -86,8 +111,10 @@ def main():
         '# Performance',
         '',
         'Measured by `make bench` (bench/run.py), which generates synthetic Falco alerts with bench/generate.py (varied',
-        'rules and sources, about 840 bytes each), then times each command over the same file in the same run (median',
-        f'of {args.runs} runs, GNU time for wall time and peak RSS; output to /dev/null). Rewritten on every run.',
+        'rules and sources, about 840 bytes each), then times each command over the same file in the same run: the',
+        f'median of {args.runs} runs ({large_runs} for the large file), the commands taking turns within each round so the',
+        "ones compared share the machine's slow and fast moments; wall time around each run, peak RSS from GNU time;",
+        'output to /dev/null. Rewritten on every run.',
         '',
         f'- Date: {time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}',
         f'- Machine: {platform.machine()}, {cores} cores, {platform.system()} {platform.release()}; other programs may',
