@@ -37,7 +37,7 @@ package struct Analyzer: Sendable {
 
     /// The report object of everything that follows from `basis`, in a writer of its own.
     private func writeJSON(_ basis: consuming Basis) -> JSONWriter {
-        var writer = JSONReportWriter(json: JSONWriter(capacity: 12_288))
+        var writer = JSONReportWriter(json: .forReport())
         complete(basis, into: &writer)
         return writer.finish()
     }
