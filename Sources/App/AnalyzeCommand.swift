@@ -75,7 +75,7 @@ struct AnalyzeCommand {
                         incidents?.add(telemetry)
                         if options.format == .markdown { continue }
                         // Incidents that closed before this event are written before it.
-                        try incidents?.flush(output: output)
+                        try incidents?.drain(output: output)
                     }
                     try output.write(telemetry: rendered)
                 case .belowMinimum:

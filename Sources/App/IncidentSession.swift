@@ -34,22 +34,36 @@ final class IncidentSession {
     /// Closes and writes every open incident; returns how many incidents were written in all.
     func finish(output: OutputWriter) throws(CLIError) -> Int {
         pending += correlator.finish()
-        try flush(output: output)
+        try drain(output: output)
         return written
     }
 
-    /// Renders the incidents closed since the last flush and writes them in the order they closed. Rendering (each
-    /// distinct member analysed in full, then the incident) runs on two threads when there are enough of them: it
-    /// was most of the correlating thread's work, which every lane waits for. Call it before writing anything else.
+    /// The incidents a `flush` handed to another thread, rendering while this one goes on correlating.
+    private var rendering: (batch: RenderBatch, group: DispatchGroup)?
+
+    /// Starts rendering the incidents closed since the last flush on another thread (each distinct member analysed
+    /// in full, then the incident: most of the correlating thread's work, which every lane waits for), and writes
+    /// those of the flush before, in the order they closed.
     func flush(output: OutputWriter) throws(CLIError) {
+        try writeRendered(output: output)
         guard !pending.isEmpty else { return }
         let batch = RenderBatch(incidents: pending, analyzer: analyzer, attack: attack, format: format)
         pending = []
-        if batch.count >= 8 {
-            DispatchQueue.concurrentPerform(iterations: 2) { _ in batch.work() }
-        } else {
-            batch.work()
-        }
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { batch.work() }
+        rendering = (batch, group)
+    }
+
+    /// Writes every incident closed so far: call it before writing anything else (a telemetry line) and at the end.
+    func drain(output: OutputWriter) throws(CLIError) {
+        try flush(output: output)
+        try writeRendered(output: output)
+    }
+
+    private func writeRendered(output: OutputWriter) throws(CLIError) {
+        guard let (batch, group) = rendering else { return }
+        rendering = nil
+        group.wait()
         for (bytes, id) in batch.results() {
             written += 1
             let separated = format == .markdown && written > 1 ? [UInt8(ascii: "\n")] + bytes : bytes

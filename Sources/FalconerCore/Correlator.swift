@@ -159,9 +159,8 @@ package struct Correlator: Sendable {
             incident.overflow += 1
         } else {
             let member = IncidentMember(
-                id: report.alert.uuid ?? Self.memberID(report.alert, fingerprint: fingerprint.stable), report: report,
-                fingerprint: fingerprint, count: 1, firstSeen: time, lastSeen: time, reason: reason,
-                tactics: Self.tactics(of: report), rendered: nil)
+                report: report, fingerprint: fingerprint, count: 1, firstSeen: time, lastSeen: time, reason: reason,
+                rendered: nil)
             incident.fingerprints[fingerprint] = incident.members.count
             incident.members.append(member)
         }

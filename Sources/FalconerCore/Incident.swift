@@ -16,8 +16,6 @@ package struct IncidentSettings: Sendable, Equatable {
 
 /// One distinct alert of an incident: repeats with the same fingerprint are collapsed into it with a count.
 package struct IncidentMember: Sendable {
-    /// falcosidekick's uuid, else a stable id derived from the alert (`fa-` + FNV-1a).
-    package var id: String
     package var report: Report
     package var fingerprint: FingerprintKey
     package var count: Int
@@ -25,8 +23,13 @@ package struct IncidentMember: Sendable {
     package var lastSeen: EventTime?
     /// Why it joined: "first alert", "same container 3f2a… on node-a", ...
     package var reason: String
-    /// ATT&CK tactic shortnames of this alert.
-    package var tactics: [String]
+
+    /// falcosidekick's uuid, else a stable id derived from the alert (`fa-` + FNV-1a). Worked out when asked for
+    /// (when the incident is rendered, off the correlating thread), from the member's first alert.
+    package var id: String { report.alert.uuid ?? Correlator.memberID(report.alert, fingerprint: fingerprint.stable) }
+
+    /// ATT&CK tactic shortnames of this alert, worked out when asked for.
+    package var tactics: [String] { Correlator.tactics(of: report) }
     /// The member's report rendered in the incident's format (`MemberReport`), when the caller rendered it before
     /// writing the incident (e.g. from a full analysis of a slim report); nil renders `report` itself.
     package var rendered: [UInt8]?

@@ -30,8 +30,10 @@ package struct IncidentView: Sendable {
         var furthest = -1
         var progression = 0
         var reasons = ["highest member risk \(base)"]
+        // Each member's tactics, worked out once here (they are derived from its report).
+        let memberTactics = timeline.map(\.tactics)
         for (index, member) in timeline.enumerated() {
-            let positions = member.tactics.compactMap { attack.order(ofTactic: $0) }
+            let positions = memberTactics[index].compactMap { attack.order(ofTactic: $0) }
             guard let top = positions.max() else { continue }
             if index > 0 && furthest >= 0 && top > furthest {
                 progression += 5
@@ -47,7 +49,7 @@ package struct IncidentView: Sendable {
         severity = score < 20 ? .info : score < 40 ? .low : score < 60 ? .medium : score < 80 ? .high : .critical
         scoreReasons = reasons
         var tacticSet: Set<String> = []
-        for member in timeline { tacticSet.formUnion(member.tactics) }
+        for tactics in memberTactics { tacticSet.formUnion(tactics) }
         tactics = tacticSet.sorted { (attack.order(ofTactic: $0) ?? 99, $0) < (attack.order(ofTactic: $1) ?? 99, $1) }
 
         var grouped: [String] = []
