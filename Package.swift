@@ -17,7 +17,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("simdjson")]
         ),
 
-        // MARK: Core (pure, Foundation only)
+        // MARK: Core (pure: no Foundation, no I/O)
         .target(name: "FalconerCore"),
 
         // MARK: Adapters
