@@ -74,9 +74,10 @@ final class IncidentSession {
     }
 }
 
-/// Closed incidents rendered by whichever thread takes each next.
-// SAFETY: each index of `rendered` is written by exactly one thread (indices are handed out by an atomic counter),
-// the incidents and the analyzer are only read, and `results()` runs after every `work()` has returned.
+/// Closed incidents, rendered on another thread while the correlator goes on.
+// SAFETY: each index of `rendered` is written by exactly one `work()` call (indices are handed out by an atomic
+// counter), the incidents and the analyzer are only read, and `results()` runs only after the DispatchGroup that ran
+// `work()` was waited for.
 private final class RenderBatch: @unchecked Sendable {
     private let incidents: [Incident]
     private let analyzer: Analyzer
