@@ -10,6 +10,8 @@ package struct Analyzer: Sendable {
     /// Generic steps and mitigations by what picks them (source, target kind, container, Kubernetes): looking up
     /// their snippets for every alert without a playbook cost a dictionary lookup per snippet.
     private let genericCache = GenericContentCache()
+    /// Buffers of reports already written out, for the next ones.
+    private let reportBuffers = ReportBufferPool()
 
     package init(knowledge: KnowledgeBase) {
         self.knowledge = knowledge
@@ -37,7 +39,7 @@ package struct Analyzer: Sendable {
 
     /// The report object of everything that follows from `basis`, in a writer of its own.
     private func writeJSON(_ basis: consuming Basis) -> JSONWriter {
-        var writer = JSONReportWriter(json: .forReport())
+        var writer = JSONReportWriter(json: .forReport(from: reportBuffers))
         complete(basis, into: &writer)
         return writer.finish()
     }

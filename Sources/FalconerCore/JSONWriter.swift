@@ -25,23 +25,30 @@ package struct JSONWriter: ~Copyable {
     /// False once `finishBlock` handed the buffer to a block.
     private var ownsBuffer = true
 
-    deinit { if ownsBuffer { ReportBuffers.give(base, capacity: capacity) } }
+    deinit { if ownsBuffer { ReportBufferPool.release(base, capacity: capacity, to: pool) } }
 
     /// The bytes written so far.
     package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
-    /// A writer for one report, in a buffer of `ReportBuffers.size` bytes reused from reports already written out.
-    package static func forReport() -> JSONWriter { JSONWriter(buffer: ReportBuffers.take(), size: ReportBuffers.size) }
+    /// A writer for one report, in a buffer of `ReportBufferPool.size` bytes reused from reports already written
+    /// out; the buffer goes back to `pool` when the writer or the block it becomes is released.
+    package static func forReport(from pool: ReportBufferPool) -> JSONWriter {
+        JSONWriter(buffer: pool.take(), size: ReportBufferPool.size, pool: pool)
+    }
 
-    private init(buffer: UnsafeMutablePointer<UInt8>, size: Int) {
+    private init(buffer: UnsafeMutablePointer<UInt8>, size: Int, pool: ReportBufferPool) {
         base = buffer
         capacity = size
+        self.pool = pool
     }
+
+    /// Where the buffer goes back to, for a report writer.
+    private var pool: ReportBufferPool?
 
     /// Hands the bytes written over as a block, without copying them.
     package consuming func finishBlock() -> ByteBlock {
         ownsBuffer = false
-        return ByteBlock(adopting: base, count: count, capacity: capacity)
+        return ByteBlock(adopting: base, count: count, capacity: capacity, pool: pool)
     }
 
     /// Hands the bytes written over as memory the caller now owns and must release with `ByteMemory.free` (its
@@ -474,13 +481,15 @@ package struct JSONWriter: ~Copyable {
 package final class ByteBlock: @unchecked Sendable {
     private let base: UnsafeMutablePointer<UInt8>
     package let count: Int
-    /// The size of the memory at `base`, so a report buffer can go back to `ReportBuffers`.
+    /// The size of the memory at `base`, and the pool a report buffer goes back to.
     private let capacity: Int
+    private let pool: ReportBufferPool?
 
-    init(adopting base: UnsafeMutablePointer<UInt8>, count: Int, capacity: Int) {
+    init(adopting base: UnsafeMutablePointer<UInt8>, count: Int, capacity: Int, pool: ReportBufferPool? = nil) {
         self.base = base
         self.count = count
         self.capacity = capacity
+        self.pool = pool
     }
 
     /// A block holding a copy of `bytes`.
@@ -490,7 +499,7 @@ package final class ByteBlock: @unchecked Sendable {
         self.init(adopting: base, count: bytes.count, capacity: max(1, bytes.count))
     }
 
-    deinit { ReportBuffers.give(base, capacity: capacity) }
+    deinit { ReportBufferPool.release(base, capacity: capacity, to: pool) }
 
     /// The bytes, valid only while the block is alive: keep it alive (`withExtendedLifetime`) while using them.
     package var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
@@ -517,28 +526,33 @@ enum ByteMemory {
 
 /// Buffers for report lines, handed back when a report has been written out and reused for the next one. A batch
 /// holds about a thousand reports of 8 to 12 KB between being analysed and written, more than jemalloc's thread caches
-/// keep of that size, so about half the buffers took its slow path (some 3,000 instructions each, a fifth of what
-/// writing the report costs). At most `limit` buffers wait here, about two batches; one of any other size is freed.
-enum ReportBuffers {
+/// keep of that size, so about half the buffers took its slow path (some 3,000 instructions each). At most `limit`
+/// buffers wait here, about one batch; one of any other size is freed. Each analyzer (one per lane) has its own pool.
+package final class ReportBufferPool: Sendable {
     /// Room for a typical report (about 8 KB) without growing.
     static let size = 12_288
-    private static let limit = 2048
+    private static let limit = 1024
 
     // SAFETY: the addresses are of buffers no one else holds: a buffer is either here or owned by one writer or block.
     private struct Address: @unchecked Sendable { let pointer: UnsafeMutablePointer<UInt8> }
-    private static let pool = Mutex<[Address]>([])
+    private let buffers = Mutex<[Address]>([])
 
-    static func take() -> UnsafeMutablePointer<UInt8> {
-        if let reused = pool.withLock({ $0.popLast() }) { return reused.pointer }
-        return ByteMemory.allocate(size)
+    package init() {}
+
+    deinit { buffers.withLock { for buffer in $0 { ByteMemory.free(buffer.pointer) } } }
+
+    func take() -> UnsafeMutablePointer<UInt8> {
+        if let reused = buffers.withLock({ $0.popLast() }) { return reused.pointer }
+        return ByteMemory.allocate(Self.size)
     }
 
-    /// Takes back a buffer from a writer or block; one that is not a report buffer's size is freed.
-    static func give(_ base: UnsafeMutablePointer<UInt8>, capacity: Int) {
-        if capacity == size {
-            let kept = pool.withLock { pool in
-                guard pool.count < limit else { return false }
-                pool.append(Address(pointer: base))
+    /// Takes back a buffer from a writer or block: into `pool` when it is a report buffer and the pool has room,
+    /// else it is freed.
+    static func release(_ base: UnsafeMutablePointer<UInt8>, capacity: Int, to pool: ReportBufferPool?) {
+        if let pool, capacity == size {
+            let kept = pool.buffers.withLock { buffers in
+                guard buffers.count < limit else { return false }
+                buffers.append(Address(pointer: base))
                 return true
             }
             if kept { return }
