@@ -153,15 +153,18 @@ package enum Fingerprint {
 
     /// The fingerprint as the correlator keeps it: hashed while it is built, never joined into one String.
     package static func key(of alert: Alert) -> FingerprintKey {
-        var hasher = Hasher()
-        var fnv = FNV1a()
-        visit(alert) { piece in
-            var piece = piece
-            piece.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-            fnv.addBytes(of: piece)
+        // The pieces are gathered into one buffer and each hash runs once over it (FNV-1a over the concatenation is
+        // FNV-1a over the pieces in turn, so the stable ids are unchanged).
+        var text = TextBuilder(capacity: 256)
+        visit(alert) { text += $0 }
+        return text.withBytes { bytes in
+            var hasher = Hasher()
+            hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+            var fnv = FNV1a()
+            fnv.addBytes(bytes)
+            fnv.endPart()
+            return FingerprintKey(seeded: hasher.finalize(), stable: fnv)
         }
-        fnv.endPart()
-        return FingerprintKey(seeded: hasher.finalize(), stable: fnv)
     }
 
     /// Calls `body` with the fingerprint's pieces in order (their concatenation is `of(_:)`).

@@ -598,12 +598,15 @@ package struct FNV1a: Sendable {
     /// as one `add` of their concatenation, without building it.
     package mutating func addBytes(of text: String) {
         var text = text
+        text.withUTF8 { addBytes($0) }
+    }
+
+    /// Adds the bytes without the separator, like `addBytes(of:)`.
+    package mutating func addBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
         var value = self.value
-        text.withUTF8 { bytes in
-            for byte in bytes {
-                value ^= UInt64(byte)
-                value = value &* 0x0000_0100_0000_01B3
-            }
+        for byte in bytes {
+            value ^= UInt64(byte)
+            value = value &* 0x0000_0100_0000_01B3
         }
         self.value = value
     }

@@ -209,6 +209,11 @@ package struct TextBuilder: ~Copyable {
     deinit { ByteMemory.free(base) }
 
     package var string: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
+
+    /// Calls `body` with the bytes appended so far (valid only inside `body`).
+    package func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        body(UnsafeBufferPointer(start: base, count: count))
+    }
     package var isEmpty: Bool { count == 0 }
 
     @inline(__always)
