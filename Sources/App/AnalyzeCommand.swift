@@ -51,9 +51,9 @@ struct AnalyzeCommand {
                 if case .report = outcomes[index] {
                     var outcome = Outcome.belowMinimum
                     swap(&outcome, &outcomes[index])
-                    guard case .report(let box, let keys) = consume outcome, let report = box.take() else { continue }
+                    guard case .report(let box, let keys) = consume outcome, let alert = box.take() else { continue }
                     counts.reports += 1
-                    incidents?.add(report, keys: keys)
+                    incidents?.add(alert, keys: keys)
                     continue
                 }
                 switch outcomes[index] {

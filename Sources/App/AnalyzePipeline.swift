@@ -9,8 +9,9 @@ import Synchronization
 /// A batch holds thousands of outcomes, written by the lanes and moved out whole, so each case stays small: a report
 /// (about a kilobyte) and telemetry travel in boxes, or every outcome would be as large as a report.
 enum Outcome {
-    /// Incident mode: the slim report and what the correlator needs of it, computed on the lane.
-    case report(Boxed<Report>, keys: CorrelationKeys)
+    /// Incident mode: the alert and the keys the correlator joins it by, computed on the lane. Its slim report is made
+    /// only if it becomes a new member (most alerts repeat one, and are only counted).
+    case report(Boxed<Alert>, keys: CorrelationKeys)
     /// A report already rendered; only the alert's time and rule (for file names) travel on with it, so the alert
     /// itself is released on the lane's thread.
     case rendered(ByteBlock, time: EventTime?, rule: String)
@@ -77,8 +78,10 @@ final class Lane: @unchecked Sendable {
                 if let minimum, (alert.priority ?? .debug) < minimum { return .belowMinimum }
                 if keepReports {
                     // Incident mode: only what the correlator reads. Most alerts are repeats or storm members, which
-                    // it only counts; the distinct members are analysed in full when their incident is written.
-                    return .report(Boxed(analyzer.analyzeForCorrelation(alert)), keys: CorrelationKeys.of(alert))
+                    // it only counts; a new member gets its slim report when it joins, and its full analysis when
+                    // its incident is written.
+                    let keys = CorrelationKeys.of(alert)
+                    return .report(Boxed(analyzer.completedFromRules(alert)), keys: keys)
                 }
                 let out: ByteBlock
                 let time = alert.time

@@ -23,8 +23,8 @@ final class IncidentSession {
     /// Incidents closed but not yet written: rendered together by `flush`.
     private var pending: [Incident] = []
 
-    func add(_ report: Report, keys: CorrelationKeys?) {
-        pending += correlator.receive(report, keys: keys)
+    func add(_ alert: Alert, keys: CorrelationKeys?) {
+        pending += correlator.receive(alert, keys: keys) { analyzer.analyzeForCorrelation(alert) }
     }
 
     func add(_ telemetry: Telemetry) {

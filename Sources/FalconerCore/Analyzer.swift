@@ -44,6 +44,13 @@ package struct Analyzer: Sendable {
         return writer.finish()
     }
 
+    /// The alert as the analysis sees it: a text-only alert completed from its rule in a `--rules` file (`complete`),
+    /// else unchanged. Completing it again changes nothing.
+    package func completedFromRules(_ alert: consuming Alert) -> Alert {
+        guard !knowledge.rules.isEmpty, let custom = knowledge.rules[alert.rule] else { return alert }
+        return Self.complete(alert, from: custom)
+    }
+
     /// What the correlator needs of an alert, and no more: the report without investigation, mitigations, tuning,
     /// recommendations, summary or prose, for a fraction of the cost. Analysing the same alert in full later gives
     /// the same verdict, entities and ATT&CK mapping.

@@ -54,7 +54,15 @@ package struct Correlator: Sendable {
     /// Adds one analysed alert; returns the incidents this closed (idle, too long, or over the open limit).
     /// `precomputed` must be `CorrelationKeys.of(report.alert)` when given (callers compute it in parallel).
     package mutating func receive(_ report: Report, keys precomputed: CorrelationKeys? = nil) -> [Incident] {
-        let alert = report.alert
+        receive(report.alert, keys: precomputed) { report }
+    }
+
+    /// `receive(_:keys:)` for an alert whose slim report (`Analyzer.analyzeForCorrelation`) is only made, by
+    /// `report`, when the alert becomes a new member: most alerts repeat a member or belong to a storm, which are only
+    /// counted, so their analysis would be thrown away.
+    package mutating func receive(
+        _ alert: Alert, keys precomputed: CorrelationKeys? = nil, report: () -> Report
+    ) -> [Incident] {
         let time = alert.time ?? watermark
         if let time, watermark.map({ time > $0 }) ?? true { watermark = time }
         var closed = sweep()
@@ -136,8 +144,8 @@ package struct Correlator: Sendable {
     // MARK: - Internals
 
     private mutating func add(
-        _ report: Report, fingerprint: FingerprintKey, keys: [JoinKeys.Key], stormKey: HashedKey?, reason: String,
-        to id: String, time: EventTime?
+        _ report: () -> Report, fingerprint: FingerprintKey, keys: [JoinKeys.Key], stormKey: HashedKey?,
+        reason: String, to id: String, time: EventTime?
     ) {
         // Taken out of the dictionary while it changes, so its arrays and sets are mutated in place, not copied.
         guard var incident = open.removeValue(forKey: id) else { return }
@@ -159,7 +167,7 @@ package struct Correlator: Sendable {
             incident.overflow += 1
         } else {
             let member = IncidentMember(
-                report: report, fingerprint: fingerprint, count: 1, firstSeen: time, lastSeen: time, reason: reason,
+                report: report(), fingerprint: fingerprint, count: 1, firstSeen: time, lastSeen: time, reason: reason,
                 rendered: nil)
             incident.fingerprints[fingerprint] = incident.members.count
             incident.members.append(member)
