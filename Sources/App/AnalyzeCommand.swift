@@ -43,9 +43,10 @@ struct AnalyzeCommand {
         let progress = Progress(enabled: options.showProgress && isatty(STDERR_FILENO) == 1)
         var markdownSeparatorNeeded = false
 
-        /// Handles outcomes in order. A slim report is moved out of `outcomes` (leaving a placeholder) into the
-        /// correlator, so nothing it holds is copied; the incidents it closes are rendered together at the end; everything else stays in the batch, which a worker releases
-        /// (memory allocated by a worker and freed by this thread made jemalloc keep about 30 MiB more).
+        /// Handles outcomes in order. In incident mode an alert is moved out of `outcomes` (leaving a placeholder)
+        /// into the correlator, so nothing it holds is copied, and the incidents it closes are rendered together at
+        /// the end. Everything else stays in the batch, which a worker releases (memory allocated by a worker and
+        /// freed by this thread made jemalloc keep about 30 MiB more).
         func handle(_ outcomes: inout [Outcome]) throws(CLIError) {
             for index in outcomes.indices {
                 if case .report = outcomes[index] {
