@@ -129,15 +129,6 @@ package struct FieldTable: Sendable, Sequence {
         }
     }
 
-    /// Calls `body` with each name, its `KnownField` if it is one, and value, in arrival order (no iterator
-    /// allocation, for the hot path).
-    package func forEachEntry(_ body: (String, KnownField?, FieldValue) -> Void) {
-        for index in entries.indices {
-            let entry = entries[index]
-            body(entry.name, entry.known >= 0 ? KnownField(index: Int(entry.known)) : nil, entry.value)
-        }
-    }
-
     /// Writes the table as a JSON object's members (keys and typed values), in arrival order. Here rather than in
     /// the renderer, so each entry is read where it is stored instead of being copied out (and reference-counted).
     package func writeMembers(to json: inout JSONWriter) {

@@ -435,12 +435,6 @@ package struct JSONWriter: ~Copyable {
         return control | zeros(word ^ (ones &* 0x22)) | zeros(word ^ (ones &* 0x5C)) | zeros(word ^ (ones &* 0xE2))
     }
 
-    /// True when `text` follows RFC 8259's number grammar.
-    package static func isJSONNumber(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { numberShape($0) } != .notNumber
-    }
-
     enum NumberShape { case notNumber, plain, large }
 
     /// Whether `utf8` follows RFC 8259's number grammar, and if so whether it is `plain` (no exponent and fewer than

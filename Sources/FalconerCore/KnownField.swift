@@ -8,9 +8,6 @@ package struct KnownField: Sendable, Hashable {
 
     private init(_ index: Int) { self.index = index }
 
-    /// The field in slot `index` (a slot `FieldTable` recorded).
-    init(index: Int) { self.index = index }
-
     /// Each name as a JSON object key, `"proc.name":`, rendered once into memory that lives as long as the process
     /// (so writing a key reads it in place, with no array to reference-count), with where each key starts.
     static let jsonKeys: RenderedKeys = {
@@ -244,16 +241,12 @@ package struct KnownField: Sendable, Hashable {
         starts.append((starts.last ?? 0) + name.utf8.count)
     }
 
-    /// The known field whose name is `bytes` (a parser's key, before it becomes a String), or nil.
-    package static func lookup(bytes: UnsafeBufferPointer<UInt8>) -> KnownField? {
-        lookup(bytes: bytes, hash: hash(bytes: bytes))
-    }
-
     /// The hash `FieldTable` keeps for each name (`ByteHash`).
     @inline(__always)
     package static func hash(bytes: UnsafeBufferPointer<UInt8>) -> UInt32 { ByteHash.hash(bytes) }
 
-    /// `lookup(bytes:)` for bytes whose `hash` is at hand.
+    /// The known field whose name is `bytes` (a parser's key, before it becomes a String) and whose hash is `hash`, or
+    /// nil.
     package static func lookup(bytes: UnsafeBufferPointer<UInt8>, hash: UInt32) -> KnownField? {
         let mask = table.count - 1
         var slot = Int(hash) & mask
