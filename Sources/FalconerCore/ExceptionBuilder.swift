@@ -102,18 +102,12 @@ package struct ExceptionBuilder: Sendable {
     package static func render(rule: String, name: String, fields: [(field: String, comp: String, value: String)])
         -> String
     {
-        render(
-            rule: rule, name: name,
-            fields: fields.map { (ExceptionFieldSpec(field: $0.field, comp: $0.comp, fixedValue: nil), $0.value) })
-    }
-
-    private static func render(rule: String, name: String, fields: [(spec: ExceptionFieldSpec, value: String)])
-        -> String
-    {
+        let chosen = fields.map {
+            (spec: ExceptionFieldSpec(field: $0.field, comp: $0.comp, fixedValue: nil), $0.value)
+        }
         var yaml: [UInt8] = []
-        yaml.reserveCapacity(256)
-        appendPrefix(rule: rule, name: name, fields: fields.map(\.spec), to: &yaml)
-        appendValues(fields, to: &yaml)
+        appendPrefix(rule: rule, name: name, fields: chosen.map(\.spec), to: &yaml)
+        appendValues(chosen, to: &yaml)
         return String(decoding: yaml, as: UTF8.self)
     }
 

@@ -56,54 +56,38 @@ package struct KnowledgeLoader {
         var seen: [String: String] = [:]
         let snippets = result.snippets
         for (path, pending) in pendingPlaybooks {
-            let node: YAMLNode
+            // A deferred playbook: its header, and where its node comes from when it is first needed.
+            var deferred: (header: PlaybookHeader, node: @Sendable () -> YAMLNode?)?
+            var parsed: YAMLNode?
             switch pending {
-            case .node(let parsed):
-                node = parsed
+            case .node(let node):
+                if deferPlaybooks, let header = Self.header(node) { deferred = (header, { node }) }
+                parsed = node
             case .text(let text, let header, let parse):
                 if deferPlaybooks {
-                    if seen[header.rule] == nil {
-                        result.add(
-                            deferred: DeferredPlaybook(
-                                rule: header.rule, aliases: header.aliases, source: header.source,
-                                decode: {
-                                    parse(text, path).flatMap {
-                                        Self.decodePlaybook($0, path: path, snippets: snippets).playbook
-                                    } ?? Self.placeholder(header, path: path)
-                                }))
-                    }
-                    if let other = seen[header.rule] {
-                        diagnostics.append(
-                            Diagnostic(
-                                file: path, message: "duplicate playbook for rule '\(header.rule)' (also in \(other))"))
-                        continue
-                    }
-                    seen[header.rule] = path
-                    continue
-                }
-                guard let parsed = parse(text, path) else {
+                    deferred = (header, { parse(text, path) })
+                } else if let node = parse(text, path) {
+                    parsed = node
+                } else {
                     diagnostics.append(Diagnostic(file: path, message: "expected one YAML mapping"))
                     continue
                 }
-                node = parsed
             }
             let rule: String
-            if deferPlaybooks, let header = Self.header(node) {
+            if let (header, node) = deferred {
                 rule = header.rule
                 if seen[rule] == nil {
                     result.add(
                         deferred: DeferredPlaybook(
                             rule: header.rule, aliases: header.aliases, source: header.source,
                             decode: {
-                                // The header was read from the same node, so decoding cannot fail.
-                                Self.decodePlaybook(node, path: path, snippets: snippets).playbook
-                                    ?? Self.placeholder(
-                                        PlaybookHeader(
-                                            rule: header.rule, aliases: header.aliases, source: header.source),
-                                        path: path)
+                                // The header was read from the same text or node, so decoding does not fail.
+                                node().flatMap { Self.decodePlaybook($0, path: path, snippets: snippets).playbook }
+                                    ?? Self.placeholder(header, path: path)
                             }))
                 }
             } else {
+                guard let node = parsed else { continue }
                 let decoded = Self.decodePlaybook(node, path: path, snippets: snippets)
                 diagnostics += decoded.diagnostics
                 guard let playbook = decoded.playbook else { continue }
@@ -226,11 +210,11 @@ package struct KnowledgeLoader {
 
     /// A playbook's rule, aliases and source, read as `decodePlaybook` reads them; nil when either is missing or
     /// not a string (the playbook is then decoded at once, to report why).
-    private static func header(_ root: YAMLNode) -> (rule: String, aliases: [String], source: String)? {
+    private static func header(_ root: YAMLNode) -> PlaybookHeader? {
         guard let rule = root["rule"]?.string, let source = root["source"]?.string else { return nil }
         var reader = NodeReader(path: "")
         let aliases = reader.strings(root, "aliases")
-        return reader.diagnostics.isEmpty ? (rule, aliases, source) : nil
+        return reader.diagnostics.isEmpty ? PlaybookHeader(rule: rule, aliases: aliases, source: source) : nil
     }
 
     // MARK: - Catalogs

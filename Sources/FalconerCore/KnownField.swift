@@ -241,12 +241,8 @@ package struct KnownField: Sendable, Hashable {
         starts.append((starts.last ?? 0) + name.utf8.count)
     }
 
-    /// The hash `FieldTable` keeps for each name (`ByteHash`).
-    @inline(__always)
-    package static func hash(bytes: UnsafeBufferPointer<UInt8>) -> UInt32 { ByteHash.hash(bytes) }
-
-    /// The known field whose name is `bytes` (a parser's key, before it becomes a String) and whose hash is `hash`, or
-    /// nil.
+    /// The known field whose name is `bytes` (a parser's key, before it becomes a String) and whose `ByteHash` is
+    /// `hash`, or nil.
     package static func lookup(bytes: UnsafeBufferPointer<UInt8>, hash: UInt32) -> KnownField? {
         let mask = table.count - 1
         var slot = Int(hash) & mask

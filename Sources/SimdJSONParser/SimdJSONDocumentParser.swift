@@ -81,7 +81,7 @@ package final class SimdJSONDocumentParser: AlertDocumentParser {
                 Int32(entry.kind) == Int32(FA_NULL.rawValue)
                 || (Int32(entry.kind) == Int32(FA_STRING.rawValue)
                     && Self.meansUnknown(buffer(entry.value, entry.value_length)))
-            let hash = KnownField.hash(bytes: name)
+            let hash = ByteHash.hash(name)
             // A known name is stored as its literal: no allocation.
             let known = KnownField.lookup(bytes: name, hash: hash)
             document.addField(
@@ -121,7 +121,7 @@ package final class SimdJSONDocumentParser: AlertDocumentParser {
     /// The String for `bytes`: the one made for the same bytes last time when it is still in its slot.
     private func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         guard bytes.count > 15, bytes.count <= 256 else { return String(decoding: bytes, as: UTF8.self) }
-        let slot = Int(KnownField.hash(bytes: bytes) % UInt32(Self.internedSlots))
+        let slot = Int(ByteHash.hash(bytes) % UInt32(Self.internedSlots))
         if var cached = interned[slot], cached.withUTF8({ ByteHash.equal($0, bytes) }) { return cached }
         let made = String(decoding: bytes, as: UTF8.self)
         interned[slot] = made
